@@ -1,0 +1,83 @@
+# Neural networks, from XOR to PyTorch.
+#
+#   make lab     set up .venv (once) and open JupyterLab at notebooks/00_start_here.ipynb
+#   make test    set up .venv (once) and run every test
+#
+# Every target is idempotent: a second run installs nothing.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.course-installed
+KERNEL      := nn-course
+KERNEL_NAME := Python 3 (NN course)
+LAB_ARGS    ?=
+PYTEST_ARGS ?=
+NBGRADER_VENV  := .venv-nbgrader
+NBGRADER_STAMP := $(NBGRADER_VENV)/.installed
+NOTEBOOKS   := $(sort $(wildcard notebooks/*.ipynb))
+SOLUTIONS   := $(sort $(wildcard solutions/*.ipynb))
+
+export PYTHONHASHSEED := 0
+
+.PHONY: setup lab test data execute exercises bench grade clean help
+
+help:
+	@sed -n '3,6p' Makefile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when the package description or the pins change.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_NAME)"
+	touch $@
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# nbgrader adds menus to the JupyterLab it is installed in, so it lives in an
+# environment of its own, used only by tests/grading/test_nbgrader_compat.py.
+$(NBGRADER_STAMP): tests/nbgrader-requirements.txt
+	$(PYTHON) -m venv $(NBGRADER_VENV)
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet -r tests/nbgrader-requirements.txt
+	touch $@
+
+test: $(STAMP) $(NBGRADER_STAMP)
+	TQDM_DISABLE=1 COURSE_NBGRADER=$(CURDIR)/$(NBGRADER_VENV)/bin/nbgrader \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS) \
+	    tests/unit tests/parity tests/setup tests/grading \
+	    --nbval-lax --nbval-current-env $(NOTEBOOKS) $(SOLUTIONS) \
+	    tests/browser
+
+data: $(STAMP)
+	$(BIN)/python -m course_lib.data.fashion_mnist
+
+# Re-run every lecture and solution notebook in place, as committed.
+execute: $(STAMP)
+	TQDM_DISABLE=1 $(BIN)/python -m course_lib.execute $(NOTEBOOKS) $(SOLUTIONS)
+
+exercises: $(STAMP)
+	$(BIN)/course release
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/notebooks.py
+	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/engine_vs_torch.py
+
+# make grade SOURCE=solutions/01_xor.ipynb SUBMISSIONS=path/to/submissions [OUT=gradebook] [JOBS=2]
+OUT  ?= gradebook
+JOBS ?=
+grade: $(STAMP)
+	@test -n "$(SOURCE)" -a -n "$(SUBMISSIONS)" || \
+	  { echo "usage: make grade SOURCE=solutions/NAME.ipynb SUBMISSIONS=DIR [OUT=DIR] [JOBS=N]"; exit 2; }
+	$(BIN)/course grade "$(SOURCE)" "$(SUBMISSIONS)" --out "$(OUT)" $(if $(JOBS),--jobs $(JOBS))
+
+clean:
+	rm -rf $(VENV) $(NBGRADER_VENV) .pytest_cache .hypothesis test-artifacts build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
