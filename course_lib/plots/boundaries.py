@@ -1,0 +1,148 @@
+"""Decision boundaries of classifiers on 2-D inputs.
+
+Taught in notebooks/01_xor_from_scratch.ipynb (the XOR boundary during
+training) and used again wherever a chapter classifies 2-D toy data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def decision_grid(
+    X: np.ndarray, *, resolution: int = 150, padding: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A regular grid covering the points ``X`` (shape (N, 2)) plus ``padding`` on each side.
+
+    Taught in notebooks/01_xor_from_scratch.ipynb.
+
+    Returns:
+        ``(xx, yy, grid)``: ``xx`` and ``yy`` of shape (resolution, resolution)
+        as from ``np.meshgrid``, and ``grid`` of shape (resolution**2, 2), the
+        same points stacked as rows, ready for a model.
+    """
+    X = _as_points(X)
+    if resolution < 2:
+        raise ValueError(f"resolution must be at least 2 grid points per axis, got {resolution}.")
+    lo = X.min(axis=0) - padding
+    hi = X.max(axis=0) + padding
+    xx, yy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    resolution: int = 150,
+    padding: float = 0.5,
+    title: str = "Decision boundary",
+    xlabel: str = "$x_1$",
+    ylabel: str = "$x_2$",
+    class_names: Sequence[str] | None = None,
+    colorbar: bool = False,
+    legend: bool = True,
+) -> Axes:
+    """Colour the plane by a classifier's output and draw the data on top.
+
+    ``predict`` maps points of shape (M, 2) to either
+
+    - probabilities of class 1, shape (M,) or (M, 1) (binary): the plane is
+      shaded by ``p`` from blue (0) to red (1) and the boundary ``p = 0.5``
+      is drawn as a black line;
+    - class scores or probabilities, shape (M, K) with K >= 2: each region is
+      coloured by its ``argmax`` class.
+
+    Taught in notebooks/01_xor_from_scratch.ipynb.
+
+    Args:
+        predict: the model, called once on the whole grid.
+        X: the data points, shape (N, 2).
+        y: integer class labels, shape (N,).
+        ax: where to draw; a new figure is made when None.
+        resolution: grid points per axis.
+        padding: margin around the data, in input units.
+        title, xlabel, ylabel: labels of the axes.
+        class_names: legend names of the classes (default "class 0", "class 1", ...).
+        colorbar: add a colour bar for ``p`` (binary case).
+        legend: draw the legend.
+
+    Returns:
+        The Axes.
+
+    Example:
+        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 0])
+        >>> ax = plot_decision_boundary(lambda P: 1 / (1 + np.exp(-P[:, 0] + 0.5)), X, y)
+    """
+    X = _as_points(X)
+    y = np.asarray(y).ravel()
+    if len(y) != len(X):
+        raise ValueError(
+            f"X has {len(X)} points but y has {len(y)} labels; pass one label per row of X."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4))
+    xx, yy, grid = decision_grid(X, resolution=resolution, padding=padding)
+    scores = np.asarray(predict(grid), dtype=float)
+    if scores.ndim == 2 and scores.shape[1] == 1:
+        scores = scores[:, 0]
+    if scores.shape[0] != len(grid) or scores.ndim not in (1, 2):
+        raise ValueError(
+            f"predict returned shape {scores.shape} for {len(grid)} grid points; expected "
+            f"({len(grid)},) probabilities of class 1 or ({len(grid)}, K) class scores. "
+            "If your model returns one row per network or per batch, select one first."
+        )
+    classes = np.unique(y)
+    names = list(class_names) if class_names is not None else [f"class {c:g}" for c in classes]
+    handles = []
+    if scores.ndim == 1:
+        p = scores.reshape(xx.shape)
+        shading = ax.contourf(
+            xx, yy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", vmin=0, vmax=1, alpha=0.7
+        )
+        if np.nanmin(p) < 0.5 < np.nanmax(p):
+            ax.contour(xx, yy, p, levels=[0.5], colors="black", linewidths=1.5)
+            handles.append(Line2D([], [], color="black", lw=1.5, label="boundary p = 0.5"))
+        if colorbar:
+            ax.figure.colorbar(shading, ax=ax, label="p(class 1)")
+        colours = ["tab:blue", "tab:red"] if len(classes) <= 2 else None
+    else:
+        regions = scores.argmax(axis=1).reshape(xx.shape)
+        n_classes = max(scores.shape[1], len(classes))
+        ax.contourf(
+            xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10",
+            vmin=-0.5, vmax=9.5, alpha=0.35,
+        )
+        colours = None
+    for i, c in enumerate(classes):
+        colour = colours[i] if colours else plt.get_cmap("tab10")(int(c) % 10)
+        ax.scatter(
+            *X[y == c].T, s=70, marker=_MARKERS[i % len(_MARKERS)], color=colour,
+            edgecolors="black", linewidths=1, zorder=3, label=names[i] if i < len(names) else None,
+        )
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel, xlim=(xx.min(), xx.max()),
+           ylim=(yy.min(), yy.max()))
+    if legend:
+        points = ax.get_legend_handles_labels()[0]
+        ax.legend(handles=points + handles, loc="upper center", fontsize="small", framealpha=0.9)
+    return ax
+
+
+def _as_points(X) -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(
+            f"decision boundaries are drawn for 2-D inputs of shape (N, 2), got shape {X.shape}."
+        )
+    return X

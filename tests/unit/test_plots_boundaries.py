@@ -1,0 +1,84 @@
+"""course_lib.plots.boundaries: shading, the p = 0.5 line, labels, and clear errors."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.contour import ContourSet
+
+from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def vertical_line_at(x0):
+    """A classifier whose boundary is the line x1 = x0."""
+    return lambda P: 1 / (1 + np.exp(-20 * (P[:, 0] - x0)))
+
+
+def boundary_vertices(ax):
+    """Vertices of the line contour drawn at the single level 0.5."""
+    lines = [c for c in ax.collections
+             if isinstance(c, ContourSet) and not c.filled and list(c.levels) == [0.5]]
+    return np.concatenate([path.vertices for c in lines for path in c.get_paths()])
+
+
+def test_decision_grid_covers_the_points_plus_padding():
+    xx, yy, grid = decision_grid(XOR_X, resolution=11, padding=0.5)
+    assert xx.shape == yy.shape == (11, 11) and grid.shape == (121, 2)
+    assert grid.min(axis=0).tolist() == [-0.5, -0.5]
+    assert grid.max(axis=0).tolist() == [1.5, 1.5]
+
+
+def test_the_black_boundary_line_lies_where_p_equals_one_half():
+    ax = plot_decision_boundary(vertical_line_at(0.3), XOR_X, XOR_Y)
+    vertices = boundary_vertices(ax)
+    np.testing.assert_allclose(vertices[:, 0], 0.3, atol=0.02)
+
+
+def test_axes_are_labelled_and_the_legend_names_classes_and_boundary():
+    ax = plot_decision_boundary(vertical_line_at(0.5), XOR_X, XOR_Y, title="XOR")
+    assert ax.get_title() == "XOR"
+    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["class 0", "class 1", "boundary p = 0.5"]
+
+
+def test_a_constant_prediction_draws_no_boundary_line_and_no_warning(recwarn):
+    ax = plot_decision_boundary(lambda P: np.full(len(P), 0.5 - 1e-9), XOR_X, XOR_Y)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "boundary p = 0.5" not in labels
+    assert not [w for w in recwarn if "contour" in str(w.message).lower()]
+
+
+def test_class_scores_colour_regions_by_argmax_for_three_classes():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
+    y = np.array([0, 1, 2])
+    centres = X[:, 0]
+    ax = plot_decision_boundary(
+        lambda P: -np.abs(P[:, :1] - centres), X, y, class_names=["a", "b", "c"]
+    )
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+
+
+def test_a_column_of_probabilities_is_accepted_like_a_vector():
+    ax = plot_decision_boundary(lambda P: vertical_line_at(0.5)(P)[:, None], XOR_X, XOR_Y)
+    np.testing.assert_allclose(boundary_vertices(ax)[:, 0], 0.5, atol=0.02)
+
+
+def test_predictions_of_the_wrong_shape_get_a_clear_error():
+    with pytest.raises(ValueError, match="select one first"):
+        plot_decision_boundary(lambda P: np.zeros((3, len(P), 1)), XOR_X, XOR_Y)
+
+
+def test_points_must_be_two_dimensional_and_match_the_labels():
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        plot_decision_boundary(vertical_line_at(0), np.zeros((4, 3)), XOR_Y)
+    with pytest.raises(ValueError, match="one label per row"):
+        plot_decision_boundary(vertical_line_at(0), XOR_X, XOR_Y[:3])
