@@ -1,0 +1,57 @@
+"""Data sets and data handling for the course, one module per concept.
+
+- ``toy``: ``xor``, ``make_xor`` (notebooks/01_xor_from_scratch.ipynb), ``make_moons``,
+  ``make_circles``, ``make_spirals`` (notebooks/05_optimizers.ipynb, 06_regularization.ipynb)
+- ``regression``: ``make_friedman1`` (known noise), ``load_diabetes``
+  (notebooks/07_regression.ipynb)
+- ``classification``: ``load_breast_cancer`` (notebooks/08_classification.ipynb)
+- ``fashion_mnist``: ``load_fashion_mnist``, ``FASHION_MNIST_CLASSES``
+  (notebooks/10_pytorch_fashion_mnist.ipynb, 00_start_here.ipynb)
+- ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
+  ``batches``: ``minibatches``; ``encoding``: ``one_hot``
+
+Everything but Fashion-MNIST is generated or ships with scikit-learn: no download.
+Random functions take ``rng`` (a ``np.random.Generator`` or an int seed) explicitly.
+Generated features are float32 by default (the engine's default dtype; pass
+``dtype=np.float64`` for gradient checks) and class labels are int64.
+"""
+
+from course_lib.data.batches import minibatches
+from course_lib.data.classification import load_breast_cancer
+from course_lib.data.encoding import one_hot
+from course_lib.data.fashion_mnist import (
+    FASHION_MNIST_CLASSES,
+    FashionMNISTError,
+    FashionMNISTWarning,
+    find_fashion_mnist,
+    load_fashion_mnist,
+)
+from course_lib.data.regression import FriedmanData, load_diabetes, make_friedman1
+from course_lib.data.splits import kfold, train_val_test_indices, train_val_test_split
+from course_lib.data.standardize import Standardizer
+from course_lib.data.tabular import TabularData
+from course_lib.data.toy import make_circles, make_moons, make_spirals, make_xor, xor
+
+__all__ = [
+    "FASHION_MNIST_CLASSES",
+    "FashionMNISTError",
+    "FashionMNISTWarning",
+    "FriedmanData",
+    "Standardizer",
+    "TabularData",
+    "find_fashion_mnist",
+    "kfold",
+    "load_breast_cancer",
+    "load_diabetes",
+    "load_fashion_mnist",
+    "make_circles",
+    "make_friedman1",
+    "make_moons",
+    "make_spirals",
+    "make_xor",
+    "minibatches",
+    "one_hot",
+    "train_val_test_indices",
+    "train_val_test_split",
+    "xor",
+]

@@ -1,0 +1,166 @@
+"""Small 2-D classification sets to see what a network learns.
+
+Every set returns ``(X, y)``: ``X`` of shape (n_samples, 2) in ``dtype``
+(float32 by default, the engine's default; pass ``dtype=np.float64`` for
+gradient checks) and ``y`` int64 class labels of shape (n_samples,).
+Samples come shuffled, and every random set takes its ``rng`` explicitly (a
+``np.random.Generator`` or an int seed), so a seed gives the same data every time.
+
+- ``xor``: the four-row truth table (notebooks/01_xor_from_scratch.ipynb).
+- ``make_xor``: noisy points around the four corners (notebooks/01_xor_from_scratch.ipynb).
+- ``make_moons``, ``make_circles``: two interleaved half circles, two rings
+  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
+- ``make_spirals``: CS231n's K interleaved spiral arms
+  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.data._checks import check_float_dtype, check_noise, check_positive_int
+from course_lib.data._random import as_generator
+
+
+def xor(*, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """The XOR truth table: ``X`` (4, 2) with rows 00, 01, 10, 11 and ``y`` = [0, 1, 1, 0].
+
+    Taught in notebooks/01_xor_from_scratch.ipynb: no straight line separates
+    the ones from the zeros, so a network needs a hidden layer.
+
+    Example:
+        >>> X, y = xor()
+        >>> X.tolist(), y.tolist()
+        ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=check_float_dtype(dtype))
+    y = np.array([0, 1, 1, 0], dtype=np.int64)
+    return X, y
+
+
+def make_xor(
+    n_samples: int = 200, *, noise: float = 0.15, rng, dtype=np.float32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Noisy XOR: points scattered around the corners (0,0), (0,1), (1,0), (1,1).
+
+    Taught in notebooks/01_xor_from_scratch.ipynb. Each point is a corner
+    chosen uniformly plus Gaussian noise of standard deviation ``noise``; its
+    label is the XOR of the corner's coordinates.
+
+    Args:
+        n_samples: number of points.
+        noise: standard deviation of the Gaussian noise added to each coordinate.
+        rng: ``np.random.Generator`` or int seed.
+        dtype: dtype of ``X`` (float32 or float64).
+
+    Returns:
+        ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
+    """
+    n_samples = check_positive_int(n_samples, "n_samples")
+    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    corners = rng.integers(0, 2, size=(n_samples, 2))
+    X = corners + noise * rng.standard_normal((n_samples, 2))
+    y = corners[:, 0] ^ corners[:, 1]
+    return X.astype(dtype), y.astype(np.int64)
+
+
+def make_moons(
+    n_samples: int = 200, *, noise: float = 0.1, rng, dtype=np.float32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half circles (the same shape as scikit-learn's ``make_moons``).
+
+    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Class 0 is the upper half circle ``(cos t, sin t)``, class 1 the lower one
+    ``(1 - cos t, 0.5 - sin t)``, for ``t`` evenly spaced in [0, pi]; then
+    Gaussian noise of standard deviation ``noise`` is added and the samples shuffled.
+
+    Args:
+        n_samples: total number of points (class 0 gets the extra one when odd).
+        noise: standard deviation of the Gaussian noise.
+        rng: ``np.random.Generator`` or int seed.
+        dtype: dtype of ``X`` (float32 or float64).
+
+    Returns:
+        ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
+    """
+    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
+    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_upper = (n_samples + 1) // 2
+    t_upper = np.linspace(0, np.pi, n_upper)
+    t_lower = np.linspace(0, np.pi, n_samples - n_upper)
+    upper = np.stack([np.cos(t_upper), np.sin(t_upper)], axis=1)
+    lower = np.stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)], axis=1)
+    X = np.concatenate([upper, lower])
+    y = np.repeat([0, 1], [n_upper, n_samples - n_upper])
+    return _noisy_shuffled(X, y, noise, rng, dtype)
+
+
+def make_circles(
+    n_samples: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng, dtype=np.float32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two concentric circles: class 0 on the unit circle, class 1 on radius ``factor``.
+
+    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+
+    Args:
+        n_samples: total number of points (class 0 gets the extra one when odd).
+        noise: standard deviation of the Gaussian noise.
+        factor: radius of the inner circle, in (0, 1).
+        rng: ``np.random.Generator`` or int seed.
+        dtype: dtype of ``X`` (float32 or float64).
+
+    Returns:
+        ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
+    """
+    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
+    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be between 0 and 1 (the inner radius), got {factor!r}")
+    n_outer = (n_samples + 1) // 2
+    t_outer = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
+    t_inner = np.linspace(0, 2 * np.pi, n_samples - n_outer, endpoint=False)
+    outer = np.stack([np.cos(t_outer), np.sin(t_outer)], axis=1)
+    inner = factor * np.stack([np.cos(t_inner), np.sin(t_inner)], axis=1)
+    X = np.concatenate([outer, inner])
+    y = np.repeat([0, 1], [n_outer, n_samples - n_outer])
+    return _noisy_shuffled(X, y, noise, rng, dtype)
+
+
+def make_spirals(
+    n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, rng, dtype=np.float32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved spiral arms, one per class (CS231n's spiral data set).
+
+    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Arm ``k`` holds points at radius ``r`` in [0, 1] and angle
+    ``4 r + 2 pi k / n_classes`` (plus Gaussian noise of standard deviation
+    ``noise`` on the angle), so no linear model separates the classes.
+
+    Args:
+        n_samples: total number of points, split as evenly as possible over the classes.
+        n_classes: number of arms (>= 2).
+        noise: standard deviation of the noise on the angle, in radians.
+        rng: ``np.random.Generator`` or int seed.
+        dtype: dtype of ``X`` (float32 or float64).
+
+    Returns:
+        ``X`` (n_samples, 2) inside the unit disc, ``y`` (n_samples,) int64 in
+        {0, ..., n_classes - 1}.
+    """
+    n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
+    n_samples = check_positive_int(n_samples, "n_samples", minimum=n_classes)
+    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    counts = np.full(n_classes, n_samples // n_classes)
+    counts[: n_samples % n_classes] += 1
+    y = np.repeat(np.arange(n_classes), counts)
+    radius = np.concatenate([np.linspace(0, 1, count) for count in counts])
+    angle = 4 * radius + 2 * np.pi * y / n_classes + noise * rng.standard_normal(n_samples)
+    X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
+    order = rng.permutation(n_samples)
+    return X[order].astype(dtype), y[order].astype(np.int64)
+
+
+def _noisy_shuffled(X, y, noise, rng, dtype):
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(len(X))
+    return X[order].astype(dtype), y[order].astype(np.int64)
