@@ -107,6 +107,14 @@ class XORNetworks:
             self.activation, self.seeds.copy(),
         )
 
+    def select(self, index: int) -> XORNetworks:
+        """The single network at position ``index``, as a batch of one."""
+        keep = slice(index, index + 1) if index != -1 else slice(-1, None)
+        return XORNetworks(
+            self.W1[keep].copy(), self.b1[keep].copy(), self.W2[keep].copy(),
+            self.b2[keep].copy(), self.activation, self.seeds[keep].copy(),
+        )
+
     def logits(self, X: np.ndarray) -> np.ndarray:
         """Output logits ``z2`` for inputs ``X`` of shape (N, 2); returns shape (B, N)."""
         return self._forward(_as_inputs(X))[2]

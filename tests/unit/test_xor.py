@@ -174,3 +174,13 @@ def test_bad_arguments_raise_a_clear_value_error(kwargs, message):
     arguments = {"hidden_units": 2, "seeds": [0], "epochs": 10} | kwargs
     with pytest.raises(ValueError, match=message):
         train_xor_networks(**arguments)
+
+
+def test_select_returns_one_network_that_predicts_like_its_row_in_the_batch():
+    result = train_xor_networks(2, [4, 5, 6], epochs=100)
+    for index in (0, 2, -1):
+        one = result.networks.select(index)
+        assert one.n_networks == 1 and one.seeds.tolist() == [[4, 5, 6][index]]
+        np.testing.assert_array_equal(
+            one.predict_proba(XOR_X)[0], result.networks.predict_proba(XOR_X)[index]
+        )
