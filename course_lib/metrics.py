@@ -1,0 +1,534 @@
+r"""Regression and classification metrics, written out by hand.
+
+Regression metrics are taught in notebooks/07_regression.ipynb, classification
+metrics in notebooks/08_classification.ipynb. Names, arguments and results
+follow scikit-learn's ``sklearn.metrics``, which the tests use as the reference.
+
+Regression metrics take ``y_true`` and ``y_pred`` of shape ``(N,)`` or
+``(N, K)`` (K outputs, averaged uniformly unless ``multioutput="raw_values"``)
+and return a float. Classification metrics take label arrays of shape
+``(N,)`` (ints, bools or strings); scores for ROC are real numbers, shape ``(N,)``.
+
+Edge cases (documented per function):
+
+- a constant ``y_true`` makes :math:`R^2` and explained variance 0/0: the
+  result is 1.0 for a perfect prediction and 0.0 otherwise (scikit-learn's
+  ``force_finite=True``);
+- MSLE / RMSLE raise ValueError on negative values (scikit-learn accepts
+  values in (-1, 0); a negative count or price is a data error worth seeing);
+- MAPE divides by :math:`\max(|y|, \epsilon)` with :math:`\epsilon` the float64
+  machine epsilon, so a zero target gives a huge but finite error (as scikit-learn);
+- precision, recall and F1 with a zero denominator (e.g. no predicted
+  positives) return ``zero_division`` (default ``"warn"``: 0.0 and an
+  :class:`UndefinedMetricWarning`, as scikit-learn);
+- ROC AUC with a single class in ``y_true`` warns and returns NaN (as scikit-learn).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric is 0/0 for these inputs; the documented fallback value was used."""
+
+
+# =========================================================================================
+# Regression (notebooks/07_regression.ipynb)
+# =========================================================================================
+def _regression_targets(y_true, y_pred, name):
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.ndim == 1:
+        y_true = y_true[:, None]
+    if y_pred.ndim == 1:
+        y_pred = y_pred[:, None]
+    if y_true.ndim != 2 or y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"{name}: y_true and y_pred must have the same shape (N,) or (N, outputs); got "
+            f"{np.shape(y_true)} and {np.shape(y_pred)}"
+        )
+    if y_true.shape[0] == 0:
+        raise ValueError(f"{name}: got empty arrays; a metric needs at least one sample")
+    if not (np.isfinite(y_true).all() and np.isfinite(y_pred).all()):
+        raise ValueError(f"{name}: y_true or y_pred contains NaN or infinity")
+    return y_true, y_pred
+
+
+def _average(per_output: np.ndarray, multioutput: str, name: str):
+    if multioutput == "raw_values":
+        return per_output
+    if multioutput == "uniform_average":
+        return float(per_output.mean())
+    raise ValueError(f"{name}: multioutput must be 'uniform_average' or 'raw_values', "
+                     f"got {multioutput!r}")
+
+
+def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Mean squared error :math:`\frac1N \sum_i (y_i - \hat y_i)^2`.
+
+    Args:
+        y_true, y_pred: arrays of shape (N,) or (N, K).
+        multioutput: ``"uniform_average"`` (a float) or ``"raw_values"`` (shape (K,)).
+
+    Example:
+        >>> mean_squared_error([1.0, 2.0], [1.5, 2.0])
+        0.125
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_error")
+    return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput, "mean_squared_error")
+
+
+def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Root mean squared error :math:`\sqrt{\frac1N \sum_i (y_i - \hat y_i)^2}`,
+    in the units of :math:`y` (per output, then averaged).
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_error")
+    per_output = np.sqrt(((y_true - y_pred) ** 2).mean(axis=0))
+    return _average(per_output, multioutput, "root_mean_squared_error")
+
+
+def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Mean absolute error :math:`\frac1N \sum_i |y_i - \hat y_i|`.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_error")
+    return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput, "mean_absolute_error")
+
+
+def _ratio_or_finite(numerator, denominator):
+    """1 - num/den, with 0/0 -> 1.0 and x/0 -> 0.0 (a constant target)."""
+    score = np.ones_like(numerator)
+    nonzero = denominator != 0
+    score[nonzero] = 1.0 - numerator[nonzero] / denominator[nonzero]
+    score[~nonzero & (numerator != 0)] = 0.0
+    return score
+
+
+def r2_score(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Coefficient of determination
+    :math:`R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}`.
+
+    1 is a perfect fit, 0 is as good as predicting the mean :math:`\bar y`,
+    and it is negative for worse. If ``y_true`` is constant (denominator 0),
+    the score is 1.0 for a perfect prediction and 0.0 otherwise. With a
+    single sample it is not defined: an UndefinedMetricWarning and NaN.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "r2_score")
+    if len(y_true) < 2:
+        warnings.warn("r2_score needs at least two samples; returning NaN.",
+                      UndefinedMetricWarning, stacklevel=2)
+        return float("nan")
+    ss_res = ((y_true - y_pred) ** 2).sum(axis=0)
+    ss_tot = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
+    return _average(_ratio_or_finite(ss_res, ss_tot), multioutput, "r2_score")
+
+
+def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Explained variance :math:`1 - \mathrm{Var}(y - \hat y) / \mathrm{Var}(y)`.
+
+    Equals :math:`R^2` when the residuals have mean zero; unlike :math:`R^2`
+    it ignores a constant offset in the predictions. A constant ``y_true``
+    gives 1.0 if the residuals are constant too, else 0.0.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "explained_variance_score")
+    residual = y_true - y_pred
+    numerator = ((residual - residual.mean(axis=0)) ** 2).mean(axis=0)
+    denominator = ((y_true - y_true.mean(axis=0)) ** 2).mean(axis=0)
+    return _average(_ratio_or_finite(numerator, denominator), multioutput,
+                    "explained_variance_score")
+
+
+def _check_non_negative(y_true, y_pred, name):
+    if (y_true < 0).any() or (y_pred < 0).any():
+        which = "y_true" if (y_true < 0).any() else "y_pred"
+        raise ValueError(
+            f"{name}: {which} contains negative values (smallest "
+            f"{min(y_true.min(), y_pred.min()):g}); the logarithmic error is meant for "
+            "non-negative targets such as counts or prices. Clip the predictions at 0 "
+            "(np.maximum(y_pred, 0)) or use mean_squared_error."
+        )
+
+
+def mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Mean squared logarithmic error
+    :math:`\frac1N \sum_i \big(\log(1 + y_i) - \log(1 + \hat y_i)\big)^2`.
+
+    Penalises relative rather than absolute errors (under-prediction a bit
+    more than over-prediction). Raises ValueError if any value is negative.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_log_error")
+    _check_non_negative(y_true, y_pred, "mean_squared_log_error")
+    per_output = ((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0)
+    return _average(per_output, multioutput, "mean_squared_log_error")
+
+
+def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Root mean squared logarithmic error
+    :math:`\sqrt{\frac1N \sum_i (\log(1 + y_i) - \log(1 + \hat y_i))^2}`.
+
+    Raises ValueError if any value is negative.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_log_error")
+    _check_non_negative(y_true, y_pred, "root_mean_squared_log_error")
+    per_output = np.sqrt(((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0))
+    return _average(per_output, multioutput, "root_mean_squared_log_error")
+
+
+def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_average"):
+    r"""Mean absolute percentage error
+    :math:`\frac1N \sum_i \frac{|y_i - \hat y_i|}{\max(|y_i|, \epsilon)}`,
+    as a fraction (0.05 means 5 %).
+
+    :math:`\epsilon` is the float64 machine epsilon (about 2.2e-16), as in
+    scikit-learn: a zero target does not divide by zero but gives a huge
+    error, a warning sign that MAPE does not suit targets near zero.
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_percentage_error")
+    eps = np.finfo(np.float64).eps
+    per_output = (np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), eps)).mean(axis=0)
+    return _average(per_output, multioutput, "mean_absolute_percentage_error")
+
+
+# =========================================================================================
+# Classification (notebooks/08_classification.ipynb)
+# =========================================================================================
+def _labels_1d(y, name, what):
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name}: {what} must be a 1-D array of labels, got shape {y.shape}. "
+                         "For class scores of shape (N, C) take the labels with argmax(axis=1).")
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y) & (y == np.round(y))):
+        raise ValueError(
+            f"{name}: {what} contains non-integer values such as {y[y != np.round(y)][:1]}; "
+            "it looks like probabilities or scores. Turn them into labels first, e.g. "
+            "(proba >= 0.5).astype(int) or scores.argmax(axis=1)."
+        )
+    return y
+
+
+def _label_pair(y_true, y_pred, name):
+    y_true = _labels_1d(y_true, name, "y_true")
+    y_pred = _labels_1d(y_pred, name, "y_pred")
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{name}: y_true has {len(y_true)} labels but y_pred has {len(y_pred)}")
+    if len(y_true) == 0:
+        raise ValueError(f"{name}: got empty arrays; a metric needs at least one sample")
+    return y_true, y_pred
+
+
+def accuracy_score(y_true, y_pred):
+    r"""Accuracy: the fraction of correct labels, :math:`\frac1N \sum_i [y_i = \hat y_i]`.
+
+    Example:
+        >>> accuracy_score([0, 1, 1, 0], [0, 1, 0, 0])
+        0.75
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred, "accuracy_score")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
+    r"""Confusion matrix :math:`C_{ij}` = number of samples of true class :math:`i`
+    predicted as class :math:`j`.
+
+    Rows are true classes, columns predicted classes, both in the order of
+    ``labels`` (default: the sorted labels present in either array). For
+    binary 0/1 labels this is ``[[TN, FP], [FN, TP]]``.
+
+    Args:
+        y_true, y_pred: labels, shape (N,).
+        labels: the classes, in order; labels outside this list are ignored.
+        normalize: None (counts), ``"true"`` (each row sums to 1), ``"pred"``
+            (each column sums to 1) or ``"all"`` (the matrix sums to 1); an
+            empty row or column stays 0.
+
+    Returns:
+        np.ndarray of shape (C, C): int64 counts, or float64 when normalised.
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred, "confusion_matrix")
+    labels = np.union1d(y_true, y_pred) if labels is None else np.asarray(labels)
+    if labels.size == 0:
+        raise ValueError("confusion_matrix: labels is empty")
+    index = {label: i for i, label in enumerate(labels.tolist())}
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for t, p in zip(y_true.tolist(), y_pred.tolist(), strict=True):
+        if t in index and p in index:
+            matrix[index[t], index[p]] += 1
+    if normalize is None:
+        return matrix
+    sums = {"true": matrix.sum(axis=1, keepdims=True), "pred": matrix.sum(axis=0, keepdims=True),
+            "all": matrix.sum()}
+    if normalize not in sums:
+        raise ValueError(f"confusion_matrix: normalize must be None, 'true', 'pred' or 'all', "
+                         f"got {normalize!r}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(matrix / sums[normalize])
+
+
+def _zero_division_value(zero_division):
+    if zero_division == "warn":
+        return 0.0
+    if isinstance(zero_division, numbers.Real) and (zero_division in (0, 1)
+                                                    or np.isnan(zero_division)):
+        return float(zero_division)
+    raise ValueError(f"zero_division must be 'warn', 0, 1 or np.nan, got {zero_division!r}")
+
+
+def _divide(numerator, denominator, zero_division, metric, reason):
+    """Element-wise numerator / denominator with ``zero_division`` where denominator == 0."""
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    result = np.full(numerator.shape, _zero_division_value(zero_division))
+    nonzero = denominator != 0
+    result[nonzero] = numerator[nonzero] / denominator[nonzero]
+    if zero_division == "warn" and not nonzero.all():
+        warnings.warn(
+            f"{metric} is ill-defined and set to 0.0 {reason}. Use the zero_division "
+            "argument to choose the value.", UndefinedMetricWarning, stacklevel=4)
+    return result
+
+
+def _per_class_counts(y_true, y_pred, labels):
+    """True positives, predicted counts and true counts (support) per class, shape (C,) each."""
+    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels])
+    predicted = np.array([np.sum(y_pred == c) for c in labels])
+    support = np.array([np.sum(y_true == c) for c in labels])
+    return tp, predicted, support
+
+
+def _precision_recall_f1(y_true, y_pred, *, average, pos_label, labels, zero_division, metric):
+    y_true, y_pred = _label_pair(y_true, y_pred, metric)
+    averages = ("binary", "micro", "macro", "weighted", None)
+    if average not in averages:
+        raise ValueError(f"{metric}: average must be one of {averages}, got {average!r}")
+    present = np.union1d(y_true, y_pred)
+    if average == "binary":
+        if len(present) > 2:
+            raise ValueError(
+                f"{metric}: the labels are multi-class ({present.tolist()}) but "
+                "average='binary'; choose average='macro', 'micro', 'weighted' or None.")
+        if len(present) == 2 and pos_label not in present.tolist():
+            raise ValueError(f"{metric}: pos_label={pos_label!r} is not one of the labels "
+                             f"{present.tolist()}; pass pos_label=<your positive class>.")
+        labels = [pos_label]
+    elif labels is None:
+        labels = present.tolist()
+    tp, predicted, support = _per_class_counts(y_true, y_pred, labels)
+    if average == "micro":
+        tp, predicted, support = tp.sum(keepdims=True), predicted.sum(keepdims=True), \
+            support.sum(keepdims=True)
+    if metric == "precision_score":
+        values = _divide(tp, predicted, zero_division, "Precision",
+                         "for labels with no predicted samples")
+    elif metric == "recall_score":
+        values = _divide(tp, support, zero_division, "Recall",
+                         "for labels with no true samples")
+    else:
+        values = _divide(2 * tp, predicted + support, zero_division, "F1-score",
+                         "for labels with neither true nor predicted samples")
+    if average is None:
+        return values
+    if average == "weighted":
+        if support.sum() == 0:
+            return _zero_division_value(zero_division)
+        keep = ~np.isnan(values)
+        return float(np.sum(values[keep] * support[keep]) / np.sum(support[keep])) \
+            if keep.any() else float("nan")
+    keep = ~np.isnan(values)  # zero_division=np.nan leaves such classes out of the mean
+    return float(values[keep].mean()) if keep.any() else float("nan")
+
+
+_AVERAGE_DOC = """
+    Args:
+        y_true, y_pred: labels, shape (N,).
+        average: ``"binary"`` (only ``pos_label``; the default, for two classes),
+            ``"micro"`` (pool the counts of all classes; equals accuracy for
+            multi-class), ``"macro"`` (unweighted mean over classes),
+            ``"weighted"`` (mean weighted by each class's number of true
+            samples) or None (one value per class, in sorted label order).
+        pos_label: the positive class for ``average="binary"``.
+        labels: the classes to include (default: all present).
+        zero_division: the value when the denominator is 0: ``"warn"`` (0.0
+            and an UndefinedMetricWarning), 0, 1 or ``np.nan`` (left out of averages).
+"""
+
+
+def precision_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+                    zero_division="warn"):
+    r"""Precision :math:`\frac{TP}{TP + FP}`: of the samples predicted positive,
+    the fraction that is positive. 0/0 (nothing predicted positive) gives
+    ``zero_division``.
+    {average}
+    Taught in notebooks/08_classification.ipynb.
+    """
+    return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
+                                labels=labels, zero_division=zero_division,
+                                metric="precision_score")
+
+
+def recall_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+                 zero_division="warn"):
+    r"""Recall (sensitivity, true positive rate) :math:`\frac{TP}{TP + FN}`: of
+    the positive samples, the fraction found. 0/0 (no positive samples)
+    gives ``zero_division``.
+    {average}
+    Taught in notebooks/08_classification.ipynb.
+    """
+    return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
+                                labels=labels, zero_division=zero_division,
+                                metric="recall_score")
+
+
+def f1_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+             zero_division="warn"):
+    r"""F1 score, the harmonic mean of precision and recall,
+    :math:`F_1 = \frac{2PR}{P + R} = \frac{2\,TP}{2\,TP + FP + FN}`.
+
+    0/0 (no positive samples and none predicted) gives ``zero_division``.
+    {average}
+    Taught in notebooks/08_classification.ipynb.
+    """
+    return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
+                                labels=labels, zero_division=zero_division, metric="f1_score")
+
+
+for _metric in (precision_score, recall_score, f1_score):
+    _metric.__doc__ = _metric.__doc__.replace("{average}", _AVERAGE_DOC)
+
+
+def _binary_scores(y_true, y_score, pos_label, name):
+    y_true = _labels_1d(y_true, name, "y_true")
+    y_score = np.asarray(y_score, dtype=np.float64)
+    if y_score.ndim == 2 and y_score.shape[1] == 2:
+        raise ValueError(f"{name}: y_score has shape {y_score.shape}; pass the score of the "
+                         "positive class only, e.g. proba[:, 1]")
+    if y_score.ndim != 1 or len(y_score) != len(y_true):
+        raise ValueError(f"{name}: y_true and y_score must be 1-D of the same length, got "
+                         f"shapes {y_true.shape} and {y_score.shape}")
+    if len(y_true) == 0:
+        raise ValueError(f"{name}: got empty arrays")
+    if not np.isfinite(y_score).all():
+        raise ValueError(f"{name}: y_score contains NaN or infinity")
+    classes = np.unique(y_true).tolist()
+    if len(classes) > 2:
+        raise ValueError(f"{name}: only binary labels are supported, got classes {classes}")
+    if pos_label is None:
+        if not set(classes) <= {0, 1} and not set(classes) <= {-1, 1}:
+            raise ValueError(f"{name}: labels {classes} are not 0/1 or -1/1; pass pos_label")
+        pos_label = 1
+    return (y_true == pos_label).astype(np.float64), y_score
+
+
+def roc_curve(y_true, y_score, *, pos_label=None):
+    r"""Receiver operating characteristic: false and true positive rates for every threshold.
+
+    Predicting positive when :math:`s \ge \theta`, for each distinct score
+    :math:`\theta` from the highest down:
+
+    .. math::
+        \mathrm{TPR}(\theta) = \frac{TP(\theta)}{P}, \qquad
+        \mathrm{FPR}(\theta) = \frac{FP(\theta)}{N}.
+
+    The curve starts at (0, 0) with threshold :math:`+\infty` and ends at (1, 1).
+    Every distinct score is kept (scikit-learn's ``drop_intermediate=False``).
+    Without negatives (or positives) FPR (or TPR) is 0/0: NaN with a warning.
+
+    Args:
+        y_true: binary labels, shape (N,).
+        y_score: scores or probabilities of the positive class, shape (N,).
+        pos_label: the positive class (default 1 for 0/1 or -1/1 labels).
+
+    Returns:
+        (fpr, tpr, thresholds): arrays of shape (T + 1,), T distinct scores.
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_curve")
+    order = np.argsort(y_score, kind="mergesort")[::-1]
+    y_score, positive = y_score[order], positive[order]
+    last_of_each_score = np.r_[np.nonzero(np.diff(y_score))[0], len(y_score) - 1]
+    tps = np.cumsum(positive)[last_of_each_score]
+    fps = (last_of_each_score + 1) - tps
+    tps, fps = np.r_[0.0, tps], np.r_[0.0, fps]
+    thresholds = np.r_[np.inf, y_score[last_of_each_score]]
+    fpr = _rate(fps, "No negative samples in y_true, so the false positive rate is undefined")
+    tpr = _rate(tps, "No positive samples in y_true, so the true positive rate is undefined")
+    return fpr, tpr, thresholds
+
+
+def _rate(counts, message):
+    if counts[-1] <= 0:
+        warnings.warn(message, UndefinedMetricWarning, stacklevel=3)
+        return np.full(counts.shape, np.nan)
+    return counts / counts[-1]
+
+
+def auc(x, y):
+    r"""Area under a curve by the trapezoidal rule,
+    :math:`\sum_k (x_{k+1} - x_k) \frac{y_{k+1} + y_k}{2}`.
+
+    ``x`` must be monotonic (increasing or decreasing; decreasing gives the
+    area as a positive number, as scikit-learn).
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
+        raise ValueError(f"auc: x and y must be 1-D of the same length >= 2, got shapes "
+                         f"{x.shape} and {y.shape}")
+    dx = np.diff(x)
+    if np.all(dx >= 0):
+        direction = 1.0
+    elif np.all(dx <= 0):
+        direction = -1.0
+    else:
+        raise ValueError("auc: x is neither increasing nor decreasing, so the area is not defined")
+    return float(direction * np.sum(dx * (y[1:] + y[:-1]) / 2))
+
+
+def roc_auc_score(y_true, y_score, *, pos_label=None):
+    r"""Area under the ROC curve: the probability that a random positive sample
+    scores higher than a random negative one (ties count one half).
+
+    0.5 is chance, 1.0 a perfect ranking. With only one class in ``y_true`` the
+    ROC curve is undefined: an UndefinedMetricWarning and NaN (as scikit-learn).
+    Binary only; for multi-class, average one-vs-rest AUCs yourself.
+
+    Args:
+        y_true: binary labels, shape (N,).
+        y_score: scores of the positive class, shape (N,).
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    positive, _ = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
+    if positive.min() == positive.max():
+        warnings.warn("Only one class is present in y_true; ROC AUC is not defined, "
+                      "returning NaN.", UndefinedMetricWarning, stacklevel=2)
+        return float("nan")
+    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
+    return auc(fpr, tpr)
