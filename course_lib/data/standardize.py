@@ -20,7 +20,8 @@ class Standardizer:
     with ``mean_`` and ``std_`` (population std, ``ddof=0``) computed over axis 0
     in float64. Features are everything after the first axis: ``X`` of shape
     (n_samples,), (n_samples, n_features) or (n_samples, 28, 28) all work. A
-    constant feature gets ``std_ = 1`` and maps to exactly 0 (no division by 0).
+    constant feature gets ``std_ = 1`` and maps to exactly 0 (no division by 0;
+    the same ``std_ = 1`` is used if a spread is so tiny its std underflows to 0).
     Floating point inputs keep their dtype; integer inputs give float32.
 
     Attributes:
@@ -45,15 +46,17 @@ class Standardizer:
         if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
             raise ValueError(f"Standardizer.fit needs real numbers, got dtype {X.dtype}")
         if not np.all(np.isfinite(X)):
-            bad = np.argwhere(~np.isfinite(X))[0]
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(X))[0])
             raise ValueError(
-                f"Standardizer.fit got a NaN or infinite value, first at index {tuple(bad)}; "
+                f"Standardizer.fit got a NaN or infinite value, first at index {bad}; "
                 "clean or impute the data first"
             )
         constant = X.max(axis=0) == X.min(axis=0)
         # A constant feature keeps its exact value as mean, so it maps to exactly 0.
         self.mean_ = np.where(constant, X[0], X.mean(axis=0, dtype=np.float64)).astype(np.float64)
-        self.std_ = np.where(constant, 1.0, X.std(axis=0, dtype=np.float64))
+        std = X.std(axis=0, dtype=np.float64)
+        # std is 0 for a constant feature, and can underflow to 0 for tiny (1e-170) spreads.
+        self.std_ = np.where(constant | (std == 0), 1.0, std)
         return self
 
     def transform(self, X) -> np.ndarray:
