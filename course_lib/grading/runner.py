@@ -1,0 +1,366 @@
+"""Running a plan in a fresh grading kernel, cell by cell, within time limits.
+
+nbclient executes each segment of the plan (``allow_errors=True``, so an
+error never stops the notebook) in a ``GradingKernelManager`` kernel; the
+outcome of every segment is read from the kernel's execute reply, never from
+the cell's outputs (which are not even kept: a learner printing in a loop
+must not fill the grader's memory).
+
+- Before the learner's code, a silent setup request seeds ``random`` and
+  NumPy's legacy global generator with the grading seed (``PYTHONHASHSEED`` is
+  set in the kernel's environment).
+- A test segment passes only if the kernel replies "ok" *and* a random token
+  assigned by a line the grader appends to the segment is then found in the
+  kernel: proof that the test ran to its last line.
+- A segment over the per-cell limit is interrupted (SIGINT), and the notebook
+  goes on if the kernel answers within ``INTERRUPT_GRACE`` seconds; otherwise,
+  or when the total limit is reached, or when the kernel dies, the kernel is
+  killed and every remaining segment is recorded as not run, with the reason.
+
+Taught in no notebook; used by ``course check`` and ``course grade``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_core.utils import ensure_async
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from course_lib.grading.kernel import (
+    GradingKernelManager,
+    format_bytes,
+    kernel_environment,
+    network_isolation_available,
+)
+from course_lib.grading.plan import Plan, Segment, task_name
+
+DEFAULT_CELL_TIMEOUT = 60.0
+DEFAULT_TOTAL_TIMEOUT = 300.0
+INTERRUPT_GRACE = 5.0
+STARTUP_TIMEOUT = 60.0
+CHECKPOINT = "__course_grading_checkpoint__"
+
+_log = logging.getLogger("course_lib.grading.kernel")
+_log.addHandler(logging.NullHandler())
+_log.propagate = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one submission's run (seconds, bytes); see ``grade_submission``."""
+
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
+    memory_limit: int | None = None
+    isolate_network: bool = True
+
+    def __post_init__(self):
+        for name in ("cell_timeout", "total_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(
+                    f"{name} must be a positive number of seconds, got {getattr(self, name)!r}"
+                )
+        if self.memory_limit is not None and self.memory_limit <= 0:
+            raise ValueError(
+                f"memory_limit must be a positive number of bytes or None, got "
+                f"{self.memory_limit!r}"
+            )
+
+
+@dataclass
+class SegmentRun:
+    """What happened to one segment of the plan.
+
+    ``status``: "ok"; "error" (the code raised: ``ename``, ``evalue``,
+    ``traceback``); "timeout" (over the cell limit, interrupted); "stopped"
+    (the kernel died or was killed while it ran); "not-run" (the notebook had
+    stopped before it); "unconfirmed" (the kernel said ok but the test did not
+    reach its last line). ``message`` explains the last four.
+    """
+
+    status: str
+    ename: str = ""
+    evalue: str = ""
+    traceback: list[str] = field(default_factory=list)
+    message: str = ""
+    execution_count: int | None = None
+
+
+@dataclass
+class Run:
+    """The outcome of every segment, in plan order, and why the run stopped early (if it did)."""
+
+    segments: list[SegmentRun]
+    notes: list[str]
+    seconds: float
+
+
+def describe_segment(segment: Segment) -> str:
+    """``cell 7 (`while True:`)`` or ``the test cell of task 'sigmoid'``: for messages."""
+    if segment.task is not None:
+        kind = "hidden tests" if segment.hidden else "test cell"
+        return f"the {kind} of task '{task_name(segment.task)}'" + (
+            f" (cell {segment.cell})" if segment.cell else ""
+        )
+    first_line = next((line.strip() for line in segment.code.splitlines() if line.strip()), "")
+    if len(first_line) > 40:
+        first_line = first_line[:37] + "..."
+    return f"cell {segment.cell} (`{first_line}`)"
+
+
+SETUP_CODE = """\
+def __course_grading_setup(seed):
+    import random
+    random.seed(seed)
+    try:
+        import numpy
+    except ImportError:
+        return
+    numpy.random.seed(seed)
+__course_grading_setup({seed})
+del __course_grading_setup
+"""
+
+
+class _GradingClient(NotebookClient):
+    """nbclient's client, keeping no outputs and ignoring widget messages."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        return None
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        return None
+
+
+async def run_plan(
+    plan: Plan, *, notebook: bytes, notebook_name: str, limits: Limits, seed: int
+) -> Run:
+    """Run ``plan`` in a fresh kernel whose working folder holds only ``notebook``.
+
+    Never raises for anything the learner's code does; returns one
+    ``SegmentRun`` per segment of the plan.
+    """
+    started = time.monotonic()
+    deadline = started + limits.total_timeout
+    with (
+        tempfile.TemporaryDirectory(prefix="cg-", ignore_cleanup_errors=True) as runtime,
+        tempfile.TemporaryDirectory(prefix="course-grading-", ignore_cleanup_errors=True) as work,
+    ):
+        (Path(work) / notebook_name).write_bytes(notebook)
+        runner = _Runner(plan, Path(runtime), Path(work), limits, seed, deadline)
+        try:
+            await runner.run()
+        finally:
+            await runner.stop_kernel()
+    return Run(runner.outcomes, runner.notes, time.monotonic() - started)
+
+
+class _Runner:
+    def __init__(self, plan, runtime, work, limits, seed, deadline):
+        self.plan, self.runtime, self.work = plan, runtime, work
+        self.limits, self.seed, self.deadline = limits, seed, deadline
+        self.outcomes: list[SegmentRun] = []
+        self.notes: list[str] = []
+        self.tokens: dict[int, str] = {}
+        cells = []
+        for index, segment in enumerate(plan.segments):
+            code = segment.code
+            if segment.task is not None:
+                self.tokens[index] = secrets.token_hex(8)
+                code = f"{code}\n{CHECKPOINT} = {self.tokens[index]!r}"
+            cells.append(nbformat.v4.new_code_cell(code))
+        self.km = GradingKernelManager(
+            runtime_dir=runtime,
+            memory_limit=limits.memory_limit,
+            isolate_network=limits.isolate_network and network_isolation_available(),
+            log=_log,
+        )
+        self.client = _GradingClient(
+            nbformat.v4.new_notebook(cells=cells),
+            km=self.km,
+            allow_errors=True,
+            timeout_func=self._timeout,
+            startup_timeout=int(min(STARTUP_TIMEOUT, limits.total_timeout)) or 1,
+            record_timing=False,
+            store_widget_state=False,
+            log=_log,
+        )
+        self.client.on_cell_executed = self._record_reply
+        self.replies: dict[int, dict] = {}
+        self.stopped = False
+
+    def _remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _timeout(self, cell) -> float:
+        return max(0.01, min(self.limits.cell_timeout, self._remaining()))
+
+    def _record_reply(self, cell, cell_index, execute_reply):
+        self.replies[cell_index] = execute_reply
+
+    async def run(self) -> None:
+        segments = self.plan.segments
+        try:
+            await asyncio.wait_for(self._start_kernel(), timeout=max(0.01, self._remaining()))
+        except Exception as error:  # any failure to start is reported, never raised
+            if isinstance(error, asyncio.TimeoutError):
+                reason = f"the grading kernel did not start within the {self._total()} limit"
+            else:
+                reason = f"the grading kernel could not start ({type(error).__name__}: {error})"
+            self.notes.append(reason)
+            self.outcomes = [SegmentRun("not-run", message=reason) for _ in segments]
+            return
+        setup = await self._request(SETUP_CODE.format(seed=self.seed), timeout=INTERRUPT_GRACE)
+        if setup is None or setup["content"]["status"] != "ok":
+            self.notes.append("the grading seeds could not be set in the kernel")
+        for index, segment in enumerate(segments):
+            if self._remaining() <= 0.01:
+                self._stop_all(
+                    index,
+                    f"the notebook reached the {self._total()} limit "
+                    f"before {describe_segment(segment)} could run",
+                    status="not-run",
+                )
+                return
+            outcome = await self._run_segment(index, segment)
+            self.outcomes.append(outcome)
+            if outcome.status == "stopped":
+                self._stop_all(index + 1, outcome.message, status="not-run")
+                return
+
+    def _total(self) -> str:
+        return f"{self.limits.total_timeout:g} s total time"
+
+    def _stop_all(self, start: int, message: str, *, status: str) -> None:
+        for _ in self.plan.segments[start:]:
+            self.outcomes.append(SegmentRun(status, message=message))
+        if message not in self.notes:
+            self.notes.append(message)
+
+    async def _start_kernel(self) -> None:
+        environment = kernel_environment(seed=self.seed, runtime_dir=self.runtime)
+        await self.client.async_start_new_kernel(cwd=str(self.work), env=environment)
+        await self.client.async_start_new_kernel_client()
+
+    async def _run_segment(self, index: int, segment: Segment) -> SegmentRun:
+        cell = self.client.nb.cells[index]
+        cell_limited = self.limits.cell_timeout < self._remaining()
+        where = describe_segment(segment)
+        try:
+            await self.client.async_execute_cell(cell, index)
+        except CellTimeoutError:
+            if not cell_limited:
+                await self.stop_kernel()
+                return SegmentRun(
+                    "stopped",
+                    message=f"the notebook reached the {self._total()} limit while running {where}",
+                )
+            message = f"{where} exceeded the {self.limits.cell_timeout:g} s cell time limit"
+            await ensure_async(self.km.interrupt_kernel())
+            if await self._request("", timeout=min(INTERRUPT_GRACE, self._remaining())) is None:
+                await self.stop_kernel()
+                return SegmentRun(
+                    "stopped",
+                    message=f"{message} and could not be interrupted, so the rest "
+                    "of the notebook did not run",
+                )
+            return SegmentRun("timeout", message=message)
+        except DeadKernelError:
+            return SegmentRun("stopped", message=await self._death_message(where))
+        reply = self.replies.get(index, {}).get("content", {})
+        if reply.get("status") == "ok":
+            if index in self.tokens and not await self._checkpoint_reached(index):
+                return SegmentRun(
+                    "unconfirmed",
+                    message="the test did not run to its end (the kernel "
+                    "reported success, but the test's last line never ran)",
+                )
+            return SegmentRun("ok", execution_count=reply.get("execution_count"))
+        if reply.get("status") == "error":
+            return SegmentRun(
+                "error",
+                ename=str(reply.get("ename", "")),
+                evalue=str(reply.get("evalue", "")),
+                traceback=[str(line) for line in reply.get("traceback", [])],
+                execution_count=reply.get("execution_count"),
+            )
+        return SegmentRun("error", ename="KernelError", evalue=f"the kernel replied {reply!r}")
+
+    async def _checkpoint_reached(self, index: int) -> bool:
+        reply = await self._request(
+            "", timeout=INTERRUPT_GRACE, user_expressions={"checkpoint": CHECKPOINT}
+        )
+        if reply is None:
+            return False
+        value = reply["content"].get("user_expressions", {}).get("checkpoint", {})
+        return value.get("data", {}).get("text/plain") == repr(self.tokens[index])
+
+    async def _request(self, code: str, *, timeout: float, user_expressions=None) -> dict | None:
+        """Send a silent execute request; its reply, or None if none came in ``timeout`` s."""
+        kc = self.client.kc
+        if kc is None:
+            return None
+        msg_id = await ensure_async(
+            kc.execute(
+                code,
+                silent=True,
+                store_history=False,
+                user_expressions=user_expressions or {},
+                allow_stdin=False,
+            )
+        )
+        end = time.monotonic() + timeout
+        while (left := end - time.monotonic()) > 0:
+            try:
+                message = await ensure_async(kc.shell_channel.get_msg(timeout=min(left, 1.0)))
+            except Exception:  # queue.Empty: nothing yet
+                if not await ensure_async(self.km.is_alive()):
+                    return None
+                continue
+            if message["parent_header"].get("msg_id") == msg_id:
+                return message
+        return None
+
+    async def _death_message(self, where: str) -> str:
+        process = getattr(self.km.provisioner, "process", None)
+        code = None
+        if process is not None:
+            for _ in range(20):
+                code = process.poll()
+                if code is not None:
+                    break
+                await asyncio.sleep(0.05)
+        await self.stop_kernel()
+        limit = self.limits.memory_limit
+        hint = (
+            f"; it may have run out of memory (limit {format_bytes(limit)})"
+            if limit and code in (-6, -11)
+            else ""
+        )
+        return f"the kernel died (exit code {code}) while running {where}{hint}"
+
+    async def stop_kernel(self) -> None:
+        """Kill the kernel's process group and release its sockets (idempotent)."""
+        if self.stopped:
+            return
+        self.stopped = True
+        try:
+            if self.km.has_kernel:
+                await self.km.shutdown_kernel(now=True)
+            else:
+                await ensure_async(self.km.cleanup_resources())
+        except Exception as error:  # never let cleanup hide the result
+            _log.warning("could not stop the grading kernel: %s", error)
+        finally:
+            if self.client.kc is not None:
+                self.client.kc.stop_channels()
+                self.client.kc = None
