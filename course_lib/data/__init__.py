@@ -19,18 +19,35 @@ Generated features are float32 by default (the engine's default dtype; pass
 from course_lib.data.batches import minibatches
 from course_lib.data.classification import load_breast_cancer
 from course_lib.data.encoding import one_hot
-from course_lib.data.fashion_mnist import (
-    FASHION_MNIST_CLASSES,
-    FashionMNISTError,
-    FashionMNISTWarning,
-    find_fashion_mnist,
-    load_fashion_mnist,
-)
 from course_lib.data.regression import FriedmanData, load_diabetes, make_friedman1
 from course_lib.data.splits import kfold, train_val_test_indices, train_val_test_split
 from course_lib.data.standardize import Standardizer
 from course_lib.data.tabular import TabularData
 from course_lib.data.toy import make_circles, make_moons, make_spirals, make_xor, xor
+
+# The Fashion-MNIST names are imported on first use, not here: `make data` runs
+# `python -m course_lib.data.fashion_mnist`, which must not find that module
+# already imported by this package (Python would then hold two copies of it).
+_FASHION_MNIST_NAMES = (
+    "FASHION_MNIST_CLASSES",
+    "FashionMNISTError",
+    "FashionMNISTWarning",
+    "find_fashion_mnist",
+    "load_fashion_mnist",
+)
+
+
+def __getattr__(name: str):
+    if name in _FASHION_MNIST_NAMES:
+        from course_lib.data import fashion_mnist
+
+        return getattr(fashion_mnist, name)
+    raise AttributeError(f"module 'course_lib.data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_FASHION_MNIST_NAMES])
+
 
 __all__ = [
     "FASHION_MNIST_CLASSES",

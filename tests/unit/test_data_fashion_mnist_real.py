@@ -77,5 +77,6 @@ def test_make_data_command_finds_and_verifies_the_debian_files(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr, result.stderr
     assert "60,000 images" in result.stdout and "10,000 images" in result.stdout
     assert str(DEBIAN_DIR) in result.stdout and "verified" in result.stdout
