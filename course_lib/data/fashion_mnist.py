@@ -9,7 +9,9 @@ Where the data is looked for, in this order (the first location holding a
 verified copy wins):
 
 1. the ``root`` argument, if given;
-2. the folder named by the ``COURSE_DATA_DIR`` environment variable, if set;
+2. the folder named by the ``COURSE_DATA_DIR`` environment variable, if set
+   (give an absolute path: a relative one depends on the current folder, which
+   differs between a notebook and a terminal);
 3. the user cache, ``$XDG_CACHE_HOME/nn-course`` (``~/.cache/nn-course`` by default);
 4. the Debian/Ubuntu package ``dataset-fashion-mnist``
    (``/usr/share/datasets/fashion-mnist``, see ``SYSTEM_DIRS``);
@@ -496,11 +498,17 @@ def _download_file(downloader, directory, name, magic, sha256, mirrors) -> list[
             downloader(url, temporary, None)
             read_verified(Path(temporary), magic, sha256, gzipped=True)
             os.replace(temporary, final)
+            print(f"Verified and saved {final}", file=sys.stderr)
             return []
         except requests.RequestException as error:
             errors.append((url, _describe_request_error(error)))
         except BadDataFile as error:
             errors.append((url, f"the downloaded file was rejected: {error.problem}"))
+        except OSError as error:  # e.g. the disk is full
+            raise FashionMNISTError(
+                f"Cannot write {final} ({error.strerror or error}); nothing was kept.\n"
+                f"Free some disk space, or set {ENV_VAR} to another folder, and run `make data`."
+            ) from error
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)

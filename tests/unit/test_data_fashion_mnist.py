@@ -342,6 +342,21 @@ def test_failed_download_leaves_nothing_behind(tmp_path, server, bad_mode, reaso
     assert files_in(root) == [], "no partial or temporary file may stay in the download folder"
 
 
+def test_disk_full_during_download_leaves_nothing_and_says_so(tmp_path, monkeypatch):
+    import pooch
+
+    def write_half_then_fail(self, url, output_file, pooch_instance):
+        Path(output_file).write_bytes(b"\x1f\x8b partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pooch.HTTPDownloader, "__call__", write_half_then_fail)
+    root = tmp_path / "data"
+    with pytest.raises(FashionMNISTError) as error:
+        load_fashion_mnist("test", root, checksums=CHECKSUMS, mirrors=["http://127.0.0.1:1/"])
+    assert "No space left on device" in str(error.value) and "COURSE_DATA_DIR" in str(error.value)
+    assert files_in(root) == []
+
+
 def test_download_fetches_only_the_missing_file(tmp_path, server):
     root = write_files(tmp_path / "data")
     (root / "train-labels-idx1-ubyte.gz").unlink()
