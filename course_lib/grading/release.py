@@ -20,15 +20,14 @@ All other metadata, nbgrader's included, is kept. Taught in no notebook.
 from __future__ import annotations
 
 import copy
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
+from course_lib.grading.files import write_atomically
 from course_lib.grading.notebook import (
     BEGIN_HIDDEN_TESTS,
     BEGIN_SOLUTION,
@@ -120,23 +119,6 @@ def notebook_text(notebook: NotebookNode) -> str:
     """The notebook as nbformat writes it, ending with a newline (what ``release`` saves)."""
     text = nbformat.writes(notebook)
     return text if text.endswith("\n") else text + "\n"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A reader (or a crash) never sees a half-written file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
