@@ -135,7 +135,7 @@ def plot_decision_boundary(
            ylim=(yy.min(), yy.max()))
     if legend:
         points = ax.get_legend_handles_labels()[0]
-        ax.legend(handles=points + handles, loc="upper center", fontsize="small", framealpha=0.9)
+        ax.legend(handles=points + handles, loc="best", fontsize="small", framealpha=0.9)
     return ax
 
 
