@@ -35,3 +35,12 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: file.read(2**20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def format_bytes(size: float) -> str:
+    """``2.5 GB``, ``300 MB``, ``195 KB``: a size as people read it (binary units)."""
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GB"
+    if size >= 2**20:
+        return f"{size / 2**20:.0f} MB"
+    return f"{size / 2**10:.0f} KB"

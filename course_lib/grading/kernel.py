@@ -101,13 +101,6 @@ def memory_limit_supported() -> bool:
     return os.name == "posix" and sys.platform != "darwin"
 
 
-def format_bytes(size: float) -> str:
-    """``2.5 GB``, ``300 MB``: a size as a learner reads it (binary units)."""
-    if size >= GIB:
-        return f"{size / GIB:.1f} GB"
-    return f"{size / MIB:.0f} MB"
-
-
 def kernel_command(*, memory_limit: int | None, isolate_network: bool) -> list[str]:
     """The argv of a grading kernel (``{connection_file}`` is filled in by jupyter_client)."""
     command = [sys.executable, str(LAUNCHER)]

@@ -26,6 +26,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_lib.grading.files import format_bytes
+
 MIB = 2**20
 DEFAULT_MAX_NOTEBOOK_BYTES = 50 * MIB
 
@@ -53,7 +55,7 @@ def read_notebook(path: Path, *, max_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES) ->
     size = path.stat().st_size
     if size > max_bytes:
         raise InvalidNotebookError(
-            f"the file is {size / MIB:.0f} MB, over the {max_bytes / MIB:.0f} MB limit "
+            f"the file is {format_bytes(size)}, over the {format_bytes(max_bytes)} limit "
             "(usually large outputs such as images printed in a loop): clear the outputs "
             "(Edit > Clear Outputs of All Cells), save and submit again"
         )

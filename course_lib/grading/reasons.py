@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from course_lib.grading.kernel import format_bytes
+from course_lib.grading.files import format_bytes
 from course_lib.grading.plan import Segment
 from course_lib.grading.runner import SegmentRun, describe_segment
 

@@ -35,9 +35,9 @@ from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from course_lib.grading.files import format_bytes
 from course_lib.grading.kernel import (
     GradingKernelManager,
-    format_bytes,
     kernel_environment,
     network_isolation_available,
 )
