@@ -1,0 +1,487 @@
+"""The training loop: ``fit``, ``evaluate``, ``predict`` and early stopping.
+
+Taught in notebooks/08_classification.ipynb, where the five training steps
+are first written out as a loop::
+
+    for epoch in range(epochs):
+        for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng):
+            pred = model(X_batch)                      # 1. forward
+            loss = loss_fn(pred, y_batch)              # 2. loss
+            model.backward(loss_fn.backward())         # 3. backward
+            optimizer.step()                           # 4. update
+            optimizer.zero_grad()                      # 5. reset the gradients
+
+``fit`` is that loop plus what every real training run needs: validation
+after each epoch (in evaluation mode), a learning-rate schedule, metrics,
+early stopping with the best weights restored, a progress bar, and a stop
+with an explanation when the loss becomes NaN or infinite. It returns a
+Keras-style history dict and never plots: ``course_lib.plots`` draws histories.
+
+The course's defaults for small problems (chapters 01, 05, 08): PyTorch's
+``Linear`` initialisation (``course_lib.nn.Linear``) and ``Adam(lr=0.1)`` with
+full-batch updates. tests/unit/test_train.py shows that a 2-4-1 tanh network
+with ``BCEWithLogitsLoss`` trained that way solves XOR from at least 95 of
+100 random seeds within 300 epochs; the 2-2-1 network solves it from
+:data:`XOR_221_START`, and from random seeds only part of the time (measured
+in benchmarks/xor_success_rate.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+import os
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from course_lib.data.batches import minibatches
+from course_lib.metrics import accuracy_score
+from course_lib.nn.loss import BCEWithLogitsLoss
+
+#: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
+#: Linear(2, 1))`` (``state_dict`` keys), from which ``Adam(lr=0.1)`` with
+#: ``BCEWithLogitsLoss`` and full batches solves XOR within 300 epochs
+#: (tests/unit/test_train.py). Load them with
+#: ``model.load_state_dict(XOR_221_START)``. Read-only arrays.
+XOR_221_START: dict[str, np.ndarray] = {
+    "0.weight": np.array([[0.5, -0.4], [-0.3, 0.6]], dtype=np.float32),
+    "0.bias": np.array([0.1, -0.1], dtype=np.float32),
+    "2.weight": np.array([[0.4, 0.5]], dtype=np.float32),
+    "2.bias": np.array([0.0], dtype=np.float32),
+}
+for _array in XOR_221_START.values():
+    _array.setflags(write=False)
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite; raised by :func:`fit`.
+
+    Attributes:
+        history (dict): the history of the epochs completed before it happened.
+        epoch (int): the epoch (1-based) in which it happened.
+        batch (int | None): the batch (1-based), or None if it was the validation loss.
+        loss (float): the offending loss value.
+
+    Taught in notebooks/05_optimizers.ipynb (learning-rate sweep, divergence).
+    """
+
+    def __init__(self, message: str, *, history: dict, epoch: int, batch: int | None,
+                 loss: float):
+        super().__init__(message)
+        self.history, self.epoch, self.batch, self.loss = history, epoch, batch, loss
+
+
+# ---- callbacks ---------------------------------------------------------------------------
+class Callback:
+    """Hooks that :func:`fit` calls; subclass and override what you need.
+
+    ``on_epoch_end`` receives the epoch index (0-based), that epoch's values
+    (``logs``, e.g. ``{"loss": 0.3, "val_loss": 0.4, "lr": 0.001}``) and the
+    model; returning True stops training after this epoch.
+
+    Taught in notebooks/06_regularization.ipynb (early stopping).
+    """
+
+    def on_train_begin(self, model) -> None:
+        pass
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float], model) -> bool | None:
+        return None
+
+    def on_train_end(self, model) -> None:
+        pass
+
+
+class EarlyStopping(Callback):
+    """Stop when a monitored value has not improved for ``patience`` epochs,
+    and put back the weights of the best epoch.
+
+    An epoch improves on the best so far when the value is lower by more than
+    ``min_delta`` (``mode="min"``) or higher by more than ``min_delta``
+    (``mode="max"``). ``mode="auto"`` maximises accuracy-like values
+    (names containing "acc", "auc", "f1", "precision", "recall" or "r2") and
+    minimises everything else.
+
+    With ``restore_best_weights=True`` the model's ``state_dict`` is saved at
+    each improvement and loaded back when training ends (whether it stopped
+    early or ran all epochs). The history still lists every epoch that ran.
+
+    Args:
+        monitor: a history key, e.g. ``"val_loss"`` (needs ``val_data``) or ``"loss"``.
+        patience: epochs without improvement before stopping (>= 1).
+        min_delta: the smallest change that counts as an improvement (>= 0).
+        mode: ``"auto"``, ``"min"`` or ``"max"``.
+        restore_best_weights: load the best epoch's weights at the end.
+
+    Attributes:
+        best (float): the best value seen.
+        best_epoch (int): its epoch, 0-based (an index into the history lists).
+        stopped_epoch (int | None): the epoch (0-based) after which training stopped early.
+
+    Example:
+        >>> stopper = EarlyStopping(monitor="val_loss", patience=5)
+        >>> history = fit(model, loss_fn, optimizer, (X, y), val_data=(X_val, y_val),
+        ...               epochs=100, batch_size=32, callbacks=[stopper], rng=0)
+
+    Taught in notebooks/06_regularization.ipynb.
+    """
+
+    def __init__(self, monitor: str = "val_loss", *, patience: int = 5, min_delta: float = 0.0,
+                 mode: str = "auto", restore_best_weights: bool = True):
+        if not isinstance(patience, numbers.Integral) or isinstance(patience, bool) \
+                or patience < 1:
+            raise ValueError(f"EarlyStopping: patience must be an integer >= 1, got {patience!r}")
+        if not isinstance(min_delta, numbers.Real) or not min_delta >= 0:
+            raise ValueError(f"EarlyStopping: min_delta must be >= 0, got {min_delta!r}")
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        if mode == "auto":
+            maximise = ("acc", "auc", "f1", "precision", "recall", "r2")
+            mode = "max" if any(word in monitor for word in maximise) else "min"
+        self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
+        self.mode, self.restore_best_weights = mode, restore_best_weights
+        self.on_train_begin(None)
+
+    def on_train_begin(self, model) -> None:
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.best_epoch, self.stopped_epoch, self.best_weights = None, None, None
+        self._waited = 0
+
+    def _improved(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch, logs, model) -> bool:
+        if self.monitor not in logs:
+            raise ValueError(
+                f"EarlyStopping monitors {self.monitor!r}, but fit records only "
+                f"{sorted(logs)}. Pass val_data to fit for 'val_...' values, or choose "
+                f"monitor='loss'."
+            )
+        value = logs[self.monitor]
+        if self._improved(value):
+            self.best, self.best_epoch, self._waited = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = model.state_dict()
+            return False
+        self._waited += 1
+        if self._waited >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, model) -> None:
+        if self.restore_best_weights and self.best_weights is not None:
+            model.load_state_dict(self.best_weights)
+
+    def __repr__(self) -> str:
+        return (f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
+                f"min_delta={self.min_delta}, mode={self.mode!r}, "
+                f"restore_best_weights={self.restore_best_weights})")
+
+
+# ---- metrics -----------------------------------------------------------------------------
+def predicted_labels(output: np.ndarray, loss_fn=None) -> np.ndarray:
+    """Class labels from a network's output.
+
+    - output (N, C) with C > 1: ``argmax`` over classes (logits or probabilities);
+    - output (N, 1) or (N,): ``output > 0`` when ``loss_fn`` is a
+      ``BCEWithLogitsLoss`` (the output is a logit), else ``output > 0.5``
+      (a probability, e.g. after a final ``Sigmoid``).
+
+    Returns:
+        np.ndarray of shape (N,), int64.
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    output = np.asarray(output)
+    if output.ndim == 2 and output.shape[1] > 1:
+        return output.argmax(axis=1)
+    threshold = 0.0 if isinstance(loss_fn, BCEWithLogitsLoss) else 0.5
+    return (output.reshape(len(output)) > threshold).astype(np.int64)
+
+
+def _accuracy_metric(loss_fn) -> Callable:
+    def accuracy(y_true, output):
+        return accuracy_score(np.asarray(y_true).reshape(len(output)),
+                              predicted_labels(output, loss_fn))
+    return accuracy
+
+
+def _resolve_metrics(metrics, loss_fn) -> dict[str, Callable]:
+    """``metrics`` as {name: fn(y_true, output) -> float}."""
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    items = metrics.items() if isinstance(metrics, dict) else [(m, m) for m in metrics]
+    resolved = {}
+    for name, metric in items:
+        if metric == "accuracy":
+            metric = _accuracy_metric(loss_fn)
+        elif not callable(metric):
+            raise ValueError(
+                f"fit: unknown metric {metric!r}; use 'accuracy' or a function "
+                "fn(y_true, output) -> float in a dict, e.g. metrics={'mae': my_mae}")
+        if not isinstance(name, str) or name.startswith("val_") or name in ("loss", "lr"):
+            raise ValueError(f"fit: invalid metric name {name!r}")
+        resolved[name] = metric
+    return resolved
+
+
+# ---- input checks ------------------------------------------------------------------------
+def _check_data(data, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"{name} must be a tuple (X, y) of arrays, got {type(data).__name__}")
+    X, y = np.asarray(data[0]), np.asarray(data[1])
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"{name}: X and y must be arrays with one row per sample")
+    if len(X) != len(y):
+        raise ValueError(
+            f"{name}: X has {len(X)} samples but y has {len(y)}; they must match "
+            f"(X {X.shape}, y {y.shape}). Did you pass the training labels with "
+            "validation inputs, or split X and y differently?"
+        )
+    if len(X) == 0:
+        raise ValueError(f"{name} is empty (0 samples); there is nothing to train on")
+    return X, y
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"fit: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _in_model_dtype(X: np.ndarray, model) -> np.ndarray:
+    """Convert floating inputs to the parameters' dtype once, instead of once per batch."""
+    params = model.parameters()
+    if params and X.dtype.kind == "f" and X.dtype != params[0].dtype:
+        return X.astype(params[0].dtype)
+    return X
+
+
+def _progress_disabled(progress: bool) -> bool:
+    """True when the bar must be off: ``progress=False`` or ``TQDM_DISABLE`` set.
+
+    tqdm reads ``TQDM_DISABLE`` itself, but only when tqdm is first imported,
+    and an explicit ``disable=`` argument overrides it; reading it here at
+    call time also honours a variable set later, e.g. inside a notebook.
+    """
+    env = os.environ.get("TQDM_DISABLE", "").strip().lower()
+    return not progress or env not in ("", "0", "false", "no")
+
+
+def _backward_kwargs(model) -> dict:
+    """``input_grad=False`` when the model supports it (no gradient for the data)."""
+    try:
+        accepts = "input_grad" in inspect.signature(model.backward).parameters
+    except (TypeError, ValueError):
+        accepts = False
+    return {"input_grad": False} if accepts else {}
+
+
+# ---- fit, evaluate, predict --------------------------------------------------------------
+def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
+        val_data=None, scheduler=None, metrics: Iterable | dict = (),
+        callbacks: Iterable[Callback] = (), shuffle: bool = True, rng=None,
+        progress: bool = True) -> dict[str, list[float]]:
+    """Train ``model`` with mini-batches for ``epochs`` epochs and return the history.
+
+    Each epoch: ``model.train()``; for each mini-batch (a new shuffled order
+    every epoch, from ``rng``): forward, loss, ``model.backward``,
+    ``optimizer.step()``, ``optimizer.zero_grad()``. Then, if ``val_data`` is
+    given, ``model.eval()`` and the validation loss and metrics
+    (:func:`evaluate`); then ``scheduler.step()``; then the callbacks.
+
+    Args:
+        model: a ``course_lib.nn.Module``.
+        loss_fn: a loss module, e.g. ``nn.CrossEntropyLoss()``.
+        optimizer: a ``course_lib.optim`` optimizer over ``model.parameters()``.
+        train_data: a tuple ``(X, y)``; X of shape (N, ...), y of shape (N, ...).
+            Floating X is converted once to the parameters' dtype.
+        epochs: number of passes over the training data (>= 1).
+        batch_size: samples per mini-batch (the last one may be smaller).
+        val_data: an optional ``(X_val, y_val)`` evaluated after every epoch.
+        scheduler: an optional learning-rate scheduler, stepped once per epoch.
+        metrics: names (``"accuracy"``) or a dict ``{name: fn(y_true, output)}``.
+            Training values are averaged over the epoch's batches as they are
+            trained (train mode), validation values are computed in eval mode.
+        callbacks: e.g. ``[EarlyStopping(patience=5)]``.
+        shuffle: visit the training samples in a new random order each epoch.
+        rng: ``np.random.Generator`` or int seed for the shuffling (None: unseeded;
+            pass one to make a run reproducible).
+        progress: show a tqdm.auto progress bar (always off when the
+            environment variable ``TQDM_DISABLE`` is set, e.g. to 1).
+
+    Returns:
+        dict: per-epoch lists, Keras-style: ``"loss"``, each metric, and with
+        ``val_data`` ``"val_loss"`` and ``"val_<metric>"``; ``"lr"`` is the
+        learning rate used during each epoch. All lists have one entry per
+        epoch that ran.
+
+    Raises:
+        TrainingDiverged: a training (or validation) loss is NaN or infinite.
+            The message says where and what to try; ``error.history`` holds
+            the completed epochs. The model keeps the parameters reached.
+        ValueError: inconsistent or empty data, invalid epochs/batch_size/metrics.
+
+    The model's train/eval mode is restored when ``fit`` returns.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(20, 16, rng=0), nn.ReLU(), nn.Linear(16, 3, rng=1))
+        >>> history = fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()),
+        ...               (X, y), val_data=(X_val, y_val), epochs=10, batch_size=32,
+        ...               metrics=["accuracy"], rng=0)
+        >>> sorted(history)
+        ['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    X, y = _check_data(train_data, "train_data")
+    val = None if val_data is None else _check_data(val_data, "val_data")
+    epochs, batch_size = _positive_int(epochs, "epochs"), _positive_int(batch_size, "batch_size")
+    metric_fns = _resolve_metrics(metrics, loss_fn)
+    callbacks = list(callbacks)
+    rng = np.random.default_rng(rng)
+    X = _in_model_dtype(X, model)
+    keys = ["loss", *metric_fns]
+    if val is not None:
+        keys += [f"val_{k}" for k in ["loss", *metric_fns]]
+    history: dict[str, list[float]] = {k: [] for k in [*keys, "lr"]}
+    backward_kwargs = _backward_kwargs(model)
+    n_batches = math.ceil(len(X) / batch_size)
+    was_training = model.training
+
+    model.zero_grad()
+    for callback in callbacks:
+        callback.on_train_begin(model)
+    bar = tqdm(total=epochs * n_batches, unit="batch", disable=_progress_disabled(progress))
+    try:
+        for epoch in range(epochs):
+            bar.set_description(f"epoch {epoch + 1}/{epochs}")
+            model.train()
+            lr = float(optimizer.lr)
+            loss_sum, seen = 0.0, 0
+            metric_sums = dict.fromkeys(metric_fns, 0.0)
+            batches = minibatches(X, y, batch_size, shuffle=shuffle, rng=rng if shuffle else None)
+            for batch, (X_batch, y_batch) in enumerate(batches):
+                output = model(X_batch)
+                loss = loss_fn(output, y_batch)
+                if not math.isfinite(loss):
+                    raise _diverged(history, epoch, batch, n_batches, loss, lr)
+                model.backward(loss_fn.backward(), **backward_kwargs)
+                optimizer.step()
+                optimizer.zero_grad()
+                loss_sum += loss * len(X_batch)
+                seen += len(X_batch)
+                for name, metric in metric_fns.items():
+                    metric_sums[name] += metric(y_batch, output) * len(X_batch)
+                bar.update(1)
+            logs = {"loss": loss_sum / seen}
+            logs.update({name: total / seen for name, total in metric_sums.items()})
+            if val is not None:
+                scores = evaluate(model, loss_fn, val, batch_size=batch_size, metrics=metric_fns)
+                if not math.isfinite(scores["loss"]):
+                    raise _diverged(history, epoch, None, n_batches, scores["loss"], lr)
+                logs.update({f"val_{name}": value for name, value in scores.items()})
+                model.train()
+            logs["lr"] = lr
+            for key, value in logs.items():
+                history[key].append(value)
+            bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items() if k != "lr"}, refresh=False)
+            if scheduler is not None:
+                scheduler.step()
+            stop = [bool(callback.on_epoch_end(epoch, logs, model)) for callback in callbacks]
+            if any(stop):
+                break
+        for callback in callbacks:
+            callback.on_train_end(model)
+    finally:
+        bar.close()
+        model.train(was_training)
+    return history
+
+
+def _diverged(history, epoch, batch, n_batches, loss, lr) -> TrainingDiverged:
+    where = (f"epoch {epoch + 1}, batch {batch + 1}/{n_batches}" if batch is not None
+             else f"epoch {epoch + 1}, on the validation data")
+    completed = {k: list(v) for k, v in history.items()}
+    return TrainingDiverged(
+        f"Training diverged at {where}: the loss is {loss}. Try a smaller learning rate "
+        f"(it is {lr:g}; e.g. divide it by 10), check that the inputs are scaled "
+        "(standardize them; divide images by 255), and that X and y contain no NaN or "
+        "infinite values. error.history holds the completed epochs.",
+        history=completed, epoch=epoch + 1, batch=None if batch is None else batch + 1,
+        loss=loss)
+
+
+def evaluate(model, loss_fn, data, *, batch_size: int = 1024,
+             metrics: Iterable | dict = ()) -> dict[str, float]:
+    """Loss and metrics of ``model`` on ``data = (X, y)``, in evaluation mode.
+
+    The loss is the mean over all samples (batch means weighted by batch
+    size), so the batch size does not change the result. The model's mode is
+    restored afterwards.
+
+    Returns:
+        dict: ``{"loss": ..., <metric>: ...}`` as plain floats.
+
+    Example:
+        >>> evaluate(model, nn.CrossEntropyLoss(), (X_test, y_test), metrics=["accuracy"])
+        {'loss': 0.35, 'accuracy': 0.88}
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    X, y = _check_data(data, "data")
+    batch_size = _positive_int(batch_size, "batch_size")
+    metric_fns = _resolve_metrics(metrics, loss_fn)
+    X = _in_model_dtype(X, model)
+    was_training = model.training
+    model.eval()
+    try:
+        sums = dict.fromkeys(["loss", *metric_fns], 0.0)
+        for X_batch, y_batch in minibatches(X, y, batch_size, shuffle=False):
+            output = model(X_batch)
+            sums["loss"] += loss_fn(output, y_batch) * len(X_batch)
+            for name, metric in metric_fns.items():
+                sums[name] += metric(y_batch, output) * len(X_batch)
+    finally:
+        model.train(was_training)
+    return {name: total / len(X) for name, total in sums.items()}
+
+
+def predict(model, X, *, batch_size: int = 1024) -> np.ndarray:
+    """The model's outputs for ``X`` in evaluation mode, computed in batches.
+
+    Returns:
+        np.ndarray: the concatenated outputs, shape (N, ...) (logits for a
+        classifier: use :func:`predicted_labels` or ``argmax(axis=1)``).
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    X = np.asarray(X)
+    if X.ndim == 0 or len(X) == 0:
+        raise ValueError(f"predict: X must hold at least one sample, got shape {X.shape}")
+    batch_size = _positive_int(batch_size, "batch_size")
+    X = _in_model_dtype(X, model)
+    was_training = model.training
+    model.eval()
+    try:
+        return np.concatenate([model(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+    finally:
+        model.train(was_training)
+
+
+__all__ = [
+    "XOR_221_START",
+    "Callback",
+    "EarlyStopping",
+    "TrainingDiverged",
+    "evaluate",
+    "fit",
+    "predict",
+    "predicted_labels",
+]
