@@ -31,13 +31,9 @@ from pathlib import Path
 import psutil
 
 from course_lib.grading.feedback import feedback_markdown, gradebook_csv
-from course_lib.grading.files import sha256_file, write_atomically
+from course_lib.grading.files import format_bytes, sha256_file, write_atomically
 from course_lib.grading.grade import grade_submission_async, invalid_result, read_source
-from course_lib.grading.kernel import (
-    NO_NETWORK_ISOLATION,
-    format_bytes,
-    network_isolation_available,
-)
+from course_lib.grading.kernel import NO_NETWORK_ISOLATION, network_isolation_available
 from course_lib.grading.notebook import DEFAULT_MAX_NOTEBOOK_BYTES
 from course_lib.grading.plan import source_tasks
 from course_lib.grading.results import SubmissionResult, format_points

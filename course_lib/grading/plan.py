@@ -111,7 +111,7 @@ def source_tasks(source: NotebookNode, *, name: str = "the source notebook") -> 
     return tasks
 
 
-def test_segments(code: str, *, task: str, visible_only: bool) -> list[Segment]:
+def split_test_cell(code: str, *, task: str, visible_only: bool) -> list[Segment]:
     """Split a test cell at its hidden-test markers into visible and hidden segments."""
     lines = code.split("\n")
     regions = find_region(lines, BEGIN_HIDDEN_TESTS, END_HIDDEN_TESTS, where=f"test '{task}'")
@@ -191,7 +191,7 @@ def plan_submission(
             continue
         if original is not None and is_test_cell(original):
             identifier = grade_id(original)
-            for segment in test_segments(
+            for segment in split_test_cell(
                 original.source, task=identifier, visible_only=visible_only
             ):
                 plan.segments.append(Segment(segment.code, number, identifier, segment.hidden))
