@@ -151,12 +151,15 @@ async def run_plan(
     """
     started = time.monotonic()
     deadline = started + limits.total_timeout
-    with (
-        tempfile.TemporaryDirectory(prefix="cg-", ignore_cleanup_errors=True) as runtime,
-        tempfile.TemporaryDirectory(prefix="course-grading-", ignore_cleanup_errors=True) as work,
-    ):
-        (Path(work) / notebook_name).write_bytes(notebook)
-        runner = _Runner(plan, Path(runtime), Path(work), limits, seed, deadline)
+    # One short-named folder per run: the kernel's sockets and settings in
+    # kernel/ (Unix socket paths must stay under about 100 bytes), the learner's
+    # working folder in work/.
+    with tempfile.TemporaryDirectory(prefix="course-grading-", ignore_cleanup_errors=True) as top:
+        runtime, work = Path(top, "kernel"), Path(top, "work")
+        runtime.mkdir()
+        work.mkdir()
+        (work / notebook_name).write_bytes(notebook)
+        runner = _Runner(plan, runtime, work, limits, seed, deadline)
         try:
             await runner.run()
         finally:
