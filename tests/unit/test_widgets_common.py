@@ -1,6 +1,9 @@
 """course_lib.widgets.common: the grading switch and the single-image output."""
 
+import warnings
+
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import pytest
 
@@ -36,6 +39,14 @@ def test_show_figure_replaces_the_output_with_exactly_one_png():
         assert len(output.outputs) == 1
     (png,) = image_outputs(output)
     assert png.startswith(PNG_SIGNATURE)
+
+
+def test_new_figure_ignores_a_notebook_wide_layout_setting_without_warning():
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig, _ = new_figure(ncols=2)
+    assert fig.get_layout_engine() is None
 
 
 def test_new_figure_gives_one_axes_or_a_list():
