@@ -111,7 +111,9 @@ def describe_segment(segment: Segment) -> str:
         return f"the {kind} of task '{task_name(segment.task)}'" + (
             f" (cell {segment.cell})" if segment.cell else ""
         )
-    first_line = next((line.strip() for line in segment.code.splitlines() if line.strip()), "")
+    lines = [line.strip() for line in segment.code.splitlines() if line.strip()]
+    code_lines = [line for line in lines if not line.startswith("#")]
+    first_line = (code_lines or lines or [""])[0]
     if len(first_line) > 40:
         first_line = first_line[:37] + "..."
     return f"cell {segment.cell} (`{first_line}`)"

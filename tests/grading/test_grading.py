@@ -18,6 +18,7 @@ from grading_notebooks import (
     save,
     statuses,
     submission,
+    write_source,
 )
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -32,7 +33,8 @@ def grade(source_path, notebook, tmp_path, name="alice", **options):
     return grade_submission(source_path, path, **{**TEST_LIMITS, **options})
 
 
-def test_correct_answers_score_full_marks(source_path, tmp_path):
+def test_correct_answers_score_full_marks(tmp_path):
+    source_path = write_source(tmp_path)
     result = grade(source_path, submission(CORRECT), tmp_path)
     assert result.status == "graded" and result.learner == "alice"
     assert statuses(result) == {
@@ -44,16 +46,16 @@ def test_correct_answers_score_full_marks(source_path, tmp_path):
     assert all(task.reason == "" for task in result.tasks)
 
 
-def test_the_exercise_as_released_scores_zero_and_says_not_implemented(source_path, tmp_path):
+def test_the_exercise_as_released_scores_zero_and_says_not_implemented(tmp_path):
+    source_path = write_source(tmp_path)
     result = grade(source_path, submission(), tmp_path)
     assert result.score == 0
     assert set(statuses(result).values()) == {("fail", 0.0)}
     assert set(reasons(result).values()) == {"not implemented yet"}
 
 
-def test_wrong_answers_fail_with_the_visible_message_and_only_a_name_for_hidden_tests(
-    source_path, tmp_path
-):
+def test_wrong_answers_fail_with_the_visible_message_and_only_a_name_for_hidden_tests(tmp_path):
+    source_path = write_source(tmp_path)
     answers = {
         "double": "def double(x):\n    return x + 2",  # right for 2, wrong for -3 (hidden)
         "half": "def half(x):\n    return x / 3",
@@ -75,9 +77,8 @@ def test_wrong_answers_fail_with_the_visible_message_and_only_a_name_for_hidden_
     assert "HIDDEN TESTS" not in everything
 
 
-def test_an_exception_names_its_type_message_and_the_learners_line_without_colour_codes(
-    source_path, tmp_path
-):
+def test_an_exception_names_its_type_message_and_the_learners_line_without_colour_codes(tmp_path):
+    source_path = write_source(tmp_path)
     answers = {
         **CORRECT,
         "half": "def half(x):\n    y = x / undefined_name\n    return y",
@@ -101,6 +102,7 @@ def test_an_exception_names_its_type_message_and_the_learners_line_without_colou
 
 
 def test_an_assertion_without_message_shows_the_assertion(tmp_path):
+    source_path = write_source(tmp_path)
     source = make_source()
     source.cells[index_of(source, "half-tests")].source = "assert half(4) == 2"
     source_path = save(source, tmp_path / "source.ipynb")
@@ -110,7 +112,8 @@ def test_an_assertion_without_message_shows_the_assertion(tmp_path):
     assert reasons(result)["half-tests"] == "assertion failed: `assert half(4) == 2`"
 
 
-def test_a_function_imported_instead_of_written_fails_the_module_check(source_path, tmp_path):
+def test_a_function_imported_instead_of_written_fails_the_module_check(tmp_path):
+    source_path = write_source(tmp_path)
     result = grade(
         source_path,
         submission({**CORRECT, "double": "from operator import neg as double"}),
@@ -119,7 +122,8 @@ def test_a_function_imported_instead_of_written_fails_the_module_check(source_pa
     assert reasons(result)["double-tests"] == "double must be defined in this notebook"
 
 
-def test_check_mode_runs_visible_tests_only_and_says_hidden_tests_remain(source_path, tmp_path):
+def test_check_mode_runs_visible_tests_only_and_says_hidden_tests_remain(tmp_path):
+    source_path = write_source(tmp_path)
     answers = {**CORRECT, "double": "def double(x):\n    return x + 2"}
     result = grade(source_path, submission(answers), tmp_path, visible_only=True)
     assert statuses(result) == {
@@ -134,7 +138,8 @@ def test_check_mode_runs_visible_tests_only_and_says_hidden_tests_remain(source_
     assert [task.has_hidden_tests for task in result.tasks] == [True, False, True]
 
 
-def test_grading_the_same_submission_twice_gives_identical_results(source_path, tmp_path):
+def test_grading_the_same_submission_twice_gives_identical_results(tmp_path):
+    source_path = write_source(tmp_path)
     answers = {**CORRECT, "half": "def half(x):\n    return x // 3"}
     after = {"double-tests": "import random\nnoise = random.random()"}
     first = grade(source_path, submission(answers, after=after), tmp_path).to_dict()

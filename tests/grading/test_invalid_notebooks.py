@@ -4,7 +4,7 @@ import json
 
 import nbformat
 import pytest
-from grading_notebooks import make_source, save, submission
+from grading_notebooks import make_source, save, submission, write_source
 
 from course_lib.grading import InvalidNotebookError, grade_submission, read_notebook
 
@@ -90,7 +90,8 @@ def test_a_notebook_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path)
 
 
 @pytest.mark.parametrize("case", ["truncated JSON", "merge conflict", "nbformat 3"])
-def test_grading_an_invalid_notebook_scores_zero_with_the_reason(case, tmp_path, source_path):
+def test_grading_an_invalid_notebook_scores_zero_with_the_reason(case, tmp_path):
+    source_path = write_source(tmp_path)
     make, expected = CASES[case]
     path = tmp_path / "alice.ipynb"
     path.write_bytes(make())
@@ -102,7 +103,8 @@ def test_grading_an_invalid_notebook_scores_zero_with_the_reason(case, tmp_path,
     assert {task.status for task in result.tasks} == {"error"}
 
 
-def test_a_missing_submission_file_is_invalid_not_a_crash(tmp_path, source_path):
+def test_a_missing_submission_file_is_invalid_not_a_crash(tmp_path):
+    source_path = write_source(tmp_path)
     result = grade_submission(source_path, tmp_path / "nobody.ipynb")
     assert result.status == "invalid"
     assert "cannot be read" in result.reason

@@ -4,7 +4,7 @@ import socket
 import threading
 
 import pytest
-from grading_notebooks import CORRECT, TEST_LIMITS, save, submission
+from grading_notebooks import CORRECT, TEST_LIMITS, save, submission, write_source
 
 from course_lib.grading import grade_submission
 from course_lib.grading import gradebook as gradebook_module
@@ -47,7 +47,8 @@ def reaching(port: int):
 
 
 @pytest.mark.slow
-def test_a_kernel_cannot_reach_a_server_on_localhost(local_server, source_path, tmp_path):
+def test_a_kernel_cannot_reach_a_server_on_localhost(local_server, tmp_path):
+    source_path = write_source(tmp_path)
     if not network_isolation_available():
         pytest.skip(
             "`unshare -n` is not available here (it needs Linux and root), so grading "
@@ -65,9 +66,8 @@ def test_a_kernel_cannot_reach_a_server_on_localhost(local_server, source_path, 
     assert {task.grade_id: task.status for task in connected.tasks}["half-tests"] == "pass"
 
 
-def test_without_isolation_the_grader_warns_once_in_its_output_and_summary(
-    tmp_path, source_path, monkeypatch
-):
+def test_without_isolation_the_grader_warns_once_in_its_output_and_summary(tmp_path, monkeypatch):
+    source_path = write_source(tmp_path)
     monkeypatch.setattr(gradebook_module, "network_isolation_available", lambda: False)
     folder = tmp_path / "submissions"
     for name in ("alice", "bob"):
