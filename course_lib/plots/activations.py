@@ -1,0 +1,139 @@
+"""Activation functions and their derivatives, with the region where they saturate.
+
+Taught in notebooks/02_forward_propagation.ipynb (ranges and uses) and used
+by ``course_lib.widgets.activations``. The curves come from a forward/backward
+pair of ``course_lib.nn.functional`` (``relu_forward`` / ``relu_backward`` ...):
+the derivative is the backward called with an upstream gradient of ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+
+@dataclass(frozen=True)
+class ActivationCurve:
+    """An activation sampled on a grid: ``x``, ``value = g(x)``, ``slope = g'(x)``.
+
+    Taught in notebooks/02_forward_propagation.ipynb.
+    """
+
+    x: np.ndarray
+    value: np.ndarray
+    slope: np.ndarray
+
+    def saturated(self, threshold: float = 0.01) -> np.ndarray:
+        """Where the slope is so small that almost no gradient passes: ``|g'(x)| < threshold``."""
+        return np.abs(self.slope) < threshold
+
+    def saturated_fraction(self, threshold: float = 0.01) -> float:
+        """Fraction of the grid where the activation is saturated."""
+        return float(self.saturated(threshold).mean())
+
+
+def activation_curve(
+    forward: Callable, backward: Callable, *, x_range: tuple[float, float] = (-5.0, 5.0),
+    num: int = 401,
+) -> ActivationCurve:
+    """Sample ``g`` and ``g'`` from a forward/backward pair on ``num`` points of ``x_range``.
+
+    Taught in notebooks/02_forward_propagation.ipynb.
+
+    Example:
+        >>> from course_lib.nn import functional as F
+        >>> curve = activation_curve(F.relu_forward, F.relu_backward, x_range=(-1, 1), num=3)
+        >>> curve.value.tolist(), curve.slope.tolist()
+        ([0.0, 0.0, 1.0], [0.0, 0.0, 1.0])
+    """
+    low, high = x_range
+    if not low < high:
+        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}.")
+    if num < 2:
+        raise ValueError(f"num must be at least 2 points, got {num}.")
+    x = np.linspace(low, high, num)
+    value, cache = forward(x)
+    slope = backward(np.ones_like(value), cache)
+    return ActivationCurve(x, np.asarray(value), np.asarray(slope))
+
+
+def plot_activation(
+    forward: Callable,
+    backward: Callable,
+    *,
+    name: str,
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    saturation: float | None = 0.01,
+    ax: Axes | None = None,
+    title: str | None = None,
+    legend: bool = True,
+) -> Axes:
+    """Draw ``g(x)`` (solid) and ``g'(x)`` (dashed), shading where ``|g'(x)| < saturation``.
+
+    Taught in notebooks/02_forward_propagation.ipynb.
+
+    Args:
+        forward, backward: a pair from ``course_lib.nn.functional`` (use
+            ``functools.partial`` to fix a hyper-parameter such as ``alpha``).
+        name: the function's name, used in the legend ("tanh" -> "tanh(x)", "tanh'(x)").
+        x_range: the input interval.
+        saturation: shade the saturated region for this slope threshold (None: no shading).
+        ax: where to draw; a new figure is made when None.
+        title: the title (default: ``name``).
+        legend: draw the legend.
+
+    Returns:
+        The Axes.
+    """
+    curve = activation_curve(forward, backward, x_range=x_range)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 3.5))
+    ax.axhline(0, color="gray", lw=0.6)
+    ax.axvline(0, color="gray", lw=0.6)
+    ax.plot(curve.x, curve.value, lw=2, color="tab:blue", label=f"{name}(x)")
+    ax.plot(curve.x, curve.slope, lw=2, ls="--", color="tab:orange", label=f"{name}'(x)")
+    if saturation is not None:
+        mask = curve.saturated(saturation)
+        if mask.any():
+            ax.fill_between(curve.x, 0, 1, where=mask, transform=ax.get_xaxis_transform(),
+                            color="tab:red", alpha=0.12, lw=0,
+                            label=f"saturated: |{name}'| < {saturation:g}")
+    ax.set(title=title if title is not None else name, xlabel="x", ylabel="value",
+           xlim=x_range)
+    ax.grid(True, alpha=0.3)
+    if legend:
+        ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_activations(
+    activations: Mapping[str, tuple[Callable, Callable]],
+    *,
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    saturation: float | None = 0.01,
+    ncols: int = 3,
+):
+    """Several activations side by side, one panel each; returns ``(fig, axes)``.
+
+    Taught in notebooks/02_forward_propagation.ipynb.
+
+    Args:
+        activations: name -> (forward, backward).
+        x_range, saturation: as in ``plot_activation``.
+        ncols: panels per row.
+    """
+    if not activations:
+        raise ValueError("activations is empty: pass a mapping name -> (forward, backward).")
+    n = len(activations)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    for ax, (name, (forward, backward)) in zip(axes.flat[:n], activations.items(), strict=True):
+        plot_activation(forward, backward, name=name, x_range=x_range, saturation=saturation,
+                        ax=ax)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes

@@ -1,0 +1,40 @@
+"""course_lib.plots.graphs: layout of a computational graph and what is written on it."""
+
+import matplotlib.pyplot as plt
+import pytest
+
+from course_lib.plots.graphs import graph_layout, plot_computational_graph
+
+GRAPH = {"x": [], "w": [], "b": [], "y": [], "u": ["w", "x"], "z": ["u", "b"],
+         "a": ["z"], "d": ["a", "y"], "L": ["d"]}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_computed_nodes_sit_right_of_their_inputs_and_leaves_next_to_their_user():
+    positions = graph_layout(GRAPH)
+    for node, inputs in GRAPH.items():
+        for source in inputs:
+            assert positions[source][0] < positions[node][0], (source, node)
+    assert positions["b"][0] == positions["z"][0] - 1
+    assert positions["y"][0] == positions["d"][0] - 1
+    assert len(set(positions.values())) == len(GRAPH), "two nodes share a place"
+
+
+def test_values_and_gradients_are_written_on_the_nodes():
+    ax = plot_computational_graph(GRAPH, labels={"u": "u = w x"}, values={"u": 6.0},
+                                  grads={"u": -0.25}, title="scalar graph")
+    texts = [t.get_text() for t in ax.texts]
+    assert "u = w x" in texts and "= 6" in texts and "dL/du = -0.25" in texts
+    assert ax.get_title() == "scalar graph"
+
+
+def test_unknown_inputs_and_cycles_are_reported():
+    with pytest.raises(ValueError, match="not nodes of the graph"):
+        graph_layout({"u": ["x"]})
+    with pytest.raises(ValueError, match="cycle"):
+        graph_layout({"a": ["b"], "b": ["a"]})
