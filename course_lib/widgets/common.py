@@ -43,7 +43,7 @@ def new_figure(*, ncols: int = 1, figsize: tuple[float, float] = (9.0, 3.6)):
     # Fixed margins: an automatic layout engine would double the time of a redraw.
     # layout="none" also overrides a notebook's rcParams (e.g. constrained layout on).
     fig = Figure(figsize=figsize, layout="none")
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9, wspace=0.28)
     axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
     return fig, axes[0] if ncols == 1 else axes
 

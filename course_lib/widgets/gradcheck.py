@@ -1,0 +1,238 @@
+"""The gradient-check explorer: finite-difference step against relative error.
+
+Taught in notebooks/03_backpropagation.ipynb. A finite difference has two
+errors that pull in opposite directions:
+
+- truncation: the Taylor terms the formula drops, about
+  :math:`|f''| \\epsilon / 2` for the forward difference
+  :math:`(f(x+\\epsilon) - f(x)) / \\epsilon` and :math:`|f'''| \\epsilon^2 / 6`
+  for the central difference :math:`(f(x+\\epsilon) - f(x-\\epsilon)) / 2\\epsilon`;
+- round-off: :math:`f` is only known to about :math:`u |f|` (``u`` the
+  machine epsilon, 2.2e-16 in float64, 1.2e-7 in float32), and dividing by
+  :math:`\\epsilon` magnifies it to about :math:`u |f| / \\epsilon`.
+
+On a log-log plot the error is a V: round-off on the left, truncation on the
+right, the best step in between (about :math:`u^{1/3}` for central differences).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.widgets.common import Explorer, new_figure, show_figure
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@dataclass(frozen=True)
+class ScalarFunction:
+    """A function of one variable with its first three derivatives (for the error estimates)."""
+
+    f: object
+    d1: object
+    d2: object
+    d3: object
+    formula: str
+
+
+def _tanh_derivatives():
+    t = np.tanh
+    return ScalarFunction(
+        t, lambda x: 1 - t(x) ** 2, lambda x: -2 * t(x) * (1 - t(x) ** 2),
+        lambda x: (1 - t(x) ** 2) * (6 * t(x) ** 2 - 2), "tanh(x)",
+    )
+
+
+def _sigmoid_derivatives():
+    s = _sigmoid
+    return ScalarFunction(
+        s, lambda x: s(x) * (1 - s(x)), lambda x: s(x) * (1 - s(x)) * (1 - 2 * s(x)),
+        lambda x: s(x) * (1 - s(x)) * (1 - 6 * s(x) + 6 * s(x) ** 2), "sigmoid(x)",
+    )
+
+
+FUNCTIONS = {
+    "sin": ScalarFunction(np.sin, np.cos, lambda x: -np.sin(x), lambda x: -np.cos(x), "sin(x)"),
+    "exp": ScalarFunction(np.exp, np.exp, np.exp, np.exp, "exp(x)"),
+    "tanh": _tanh_derivatives(),
+    "sigmoid": _sigmoid_derivatives(),
+}
+METHODS = ("central", "forward")
+DTYPES = {"float64": np.float64, "float32": np.float32}
+EPS_EXPONENTS = (-16.0, 0.0)
+
+
+def difference_errors(
+    function: str, x0: float, *, dtype=np.float64, eps: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Relative error of the central and forward differences at ``x0``, for each step.
+
+    The central difference is ``course_lib.gradcheck.numerical_gradient``; the
+    forward difference is written out here. Both are computed in ``dtype``
+    and compared with the exact derivative (in float64). Where the step is
+    lost to rounding (``x0 + eps == x0``) the error is NaN.
+
+    Taught in notebooks/03_backpropagation.ipynb.
+
+    Args:
+        function: a key of ``FUNCTIONS``.
+        x0: the point.
+        dtype: float64 or float32.
+        eps: the steps, shape (K,) (default: 10**-16 ... 10**0, 161 steps).
+
+    Returns:
+        ``{"eps": (K,), "central": (K,), "forward": (K,)}``.
+    """
+    if function not in FUNCTIONS:
+        raise ValueError(f"function must be one of {tuple(FUNCTIONS)}, got {function!r}.")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be float64 or float32, got {dtype}.")
+    fn = FUNCTIONS[function]
+    if eps is None:
+        eps = np.logspace(*EPS_EXPONENTS, 161)
+    exact = np.array([float(fn.d1(np.float64(x0)))])
+    x = np.array([x0], dtype=dtype)
+    central, forward = [], []
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for h in eps:
+            estimate = numerical_gradient(lambda v: fn.f(v[0]), x, eps=float(h))
+            central.append(_error(estimate, exact))
+            step = (x + dtype.type(h)) - x
+            slope = (fn.f(x + dtype.type(h)) - fn.f(x)) / step
+            forward.append(_error(slope, exact))
+    return {"eps": np.asarray(eps, dtype=float), "central": np.array(central),
+            "forward": np.array(forward)}
+
+
+def _error(estimate, exact) -> float:
+    estimate = np.asarray(estimate, dtype=np.float64)
+    if not np.all(np.isfinite(estimate)):
+        return float("nan")
+    return relative_error(estimate, exact)
+
+
+class GradientCheckExplorer(Explorer):
+    """Function, point, method, precision and step -> relative error on a log-log plot.
+
+    Taught in notebooks/03_backpropagation.ipynb.
+
+    Args:
+        function: a key of ``FUNCTIONS``.
+        x0: the point, between -3 and 3.
+        method: "central" or "forward" (the one marked at ``eps``).
+        dtype: "float64" or "float32".
+        eps: the step marked on the curve, between 1e-16 and 1.
+
+    Attributes:
+        function, x0, method, dtype, eps: the controls.
+        errors: the ``difference_errors`` currently drawn.
+        output, summary, widget: as in the other explorers.
+    """
+
+    title = "Gradient-check explorer"
+
+    def __init__(
+        self,
+        *,
+        function: str = "sin",
+        x0: float = 1.0,
+        method: str = "central",
+        dtype: str = "float64",
+        eps: float = 1e-6,
+    ) -> None:
+        super().__init__()
+        if function not in FUNCTIONS:
+            raise ValueError(f"function must be one of {tuple(FUNCTIONS)}, got {function!r}.")
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {tuple(DTYPES)}, got {dtype!r}.")
+        if not -3 <= x0 <= 3:
+            raise ValueError(f"x0 must be between -3 and 3, got {x0}.")
+        if not 10 ** EPS_EXPONENTS[0] <= eps <= 10 ** EPS_EXPONENTS[1]:
+            raise ValueError(f"eps must be between 1e-16 and 1, got {eps}.")
+        self.errors = None
+        if self.inert:
+            return
+        style = {"description_width": "80px"}
+        self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function,
+                                         description="function", style=style)
+        self.x0 = widgets.FloatSlider(value=x0, min=-3, max=3, step=0.1, description="x",
+                                      continuous_update=False, style=style)
+        self.method = widgets.ToggleButtons(options=list(METHODS), value=method,
+                                            description="method", style=style)
+        self.dtype = widgets.ToggleButtons(options=list(DTYPES), value=dtype,
+                                           description="precision", style=style)
+        self.eps = widgets.FloatLogSlider(
+            value=eps, base=10, min=EPS_EXPONENTS[0], max=EPS_EXPONENTS[1], step=0.5,
+            description="step ε", readout_format=".0e", continuous_update=False, style=style,
+        )
+        self.summary = widgets.HTML()
+        self.output = widgets.Output(layout=widgets.Layout(min_height="340px"))
+        controls = [self.function, self.x0, self.eps, self.method, self.dtype]
+        self.widget = widgets.VBox([
+            widgets.HBox([widgets.VBox(controls[:3]), widgets.VBox(controls[3:])]),
+            self.summary,
+            self.output,
+        ])
+        self.update()
+        for control in controls:
+            control.observe(self.update, names="value")
+
+    def update(self, change=None) -> None:
+        """Recompute the error curves for the current controls and redraw."""
+        if self.inert:
+            return
+        name, x0, method = self.function.value, float(self.x0.value), self.method.value
+        dtype = DTYPES[self.dtype.value]
+        errors = difference_errors(name, x0, dtype=dtype)
+        self.errors = errors
+        marked = difference_errors(name, x0, dtype=dtype, eps=np.array([self.eps.value]))
+        fig, ax = new_figure(figsize=(8.0, 4.2))
+        self._draw(ax, errors, marked, name, x0, method, dtype)
+        show_figure(self.output, fig)
+        self.summary.value = self._summary_html(errors, marked, name, x0, method, dtype)
+
+    def _draw(self, ax, errors, marked, name, x0, method, dtype) -> None:
+        eps = errors["eps"]
+        fn = FUNCTIONS[name]
+        u = np.finfo(dtype).eps
+        slope = abs(float(fn.d1(x0))) or 1.0
+        styles = {"central": "tab:blue", "forward": "tab:green"}
+        for m in METHODS:
+            ax.loglog(eps, errors[m], color=styles[m], lw=2.4 if m == method else 1.2,
+                      alpha=1.0 if m == method else 0.6, label=f"{m} difference")
+        guides = {
+            "round-off ≈ u|f|/(ε|f'|)": u * max(abs(float(fn.f(x0))), u) / (eps * slope),
+            "truncation, central ≈ |f'''|ε²/(6|f'|)": abs(float(fn.d3(x0))) * eps**2 / 6 / slope,
+            "truncation, forward ≈ |f''|ε/(2|f'|)": abs(float(fn.d2(x0))) * eps / 2 / slope,
+        }
+        for (label, values), style in zip(guides.items(), (":", "--", "-."), strict=True):
+            ax.loglog(eps, np.where(values > 0, values, np.nan), color="gray", ls=style, lw=1,
+                      label=label)
+        ax.scatter(marked["eps"], marked[method], s=80, color="black", zorder=5,
+                   label=f"ε = {marked['eps'][0]:.0e}")
+        ax.set(xlabel="step ε", ylabel="relative error", ylim=(1e-16, 10),
+               title=f"d/dx {fn.formula} at x = {x0:g}, {np.dtype(dtype).name}")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize="x-small", loc="lower right")
+
+    @staticmethod
+    def _summary_html(errors, marked, name, x0, method, dtype) -> str:
+        curve = errors[method]
+        at = marked[method][0]
+        at_text = f"{at:.1e}" if np.isfinite(at) else "undefined (the step is lost to rounding)"
+        best = int(np.nanargmin(curve))
+        return (
+            f"{method.capitalize()} difference of {FUNCTIONS[name].formula} at x = {x0:g} in "
+            f"{np.dtype(dtype).name}: relative error {at_text} at ε = {marked['eps'][0]:.0e}; "
+            f"smallest error <b>{curve[best]:.1e}</b> at ε ≈ {errors['eps'][best]:.0e}. "
+            "Smaller steps drown in round-off, larger ones in truncation."
+        )

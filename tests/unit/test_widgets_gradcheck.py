@@ -1,0 +1,99 @@
+"""course_lib.widgets.gradcheck: truncation against round-off, and the explorer's callback."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import course_lib.widgets.gradcheck as gradcheck_widget
+from course_lib.widgets.common import image_outputs
+from course_lib.widgets.gradcheck import FUNCTIONS, GradientCheckExplorer, difference_errors
+
+
+@pytest.fixture(autouse=True)
+def not_grading(monkeypatch):
+    monkeypatch.delenv("COURSE_GRADING", raising=False)
+
+
+def best_step(errors, method):
+    return errors["eps"][np.nanargmin(errors[method])]
+
+
+@pytest.mark.parametrize("function", list(FUNCTIONS))
+def test_the_given_derivatives_match_finite_differences(function):
+    fn = FUNCTIONS[function]
+    x, h = np.linspace(-2, 2, 9), 1e-4
+    for lower, higher in ((fn.f, fn.d1), (fn.d1, fn.d2), (fn.d2, fn.d3)):
+        np.testing.assert_allclose((lower(x + h) - lower(x - h)) / (2 * h), higher(x),
+                                   rtol=1e-6, atol=1e-7)
+
+
+def test_central_differences_in_float64_are_best_near_the_cube_root_of_machine_epsilon():
+    errors = difference_errors("sin", 1.0)
+    assert 1e-7 < best_step(errors, "central") < 1e-3      # u**(1/3) is about 6e-6
+    assert np.nanmin(errors["central"]) < 1e-10
+    assert errors["central"][errors["eps"] == 1e-6][0] < 1e-8
+
+
+def test_forward_differences_are_best_near_the_square_root_and_less_accurate():
+    errors = difference_errors("sin", 1.0)
+    assert 1e-10 < best_step(errors, "forward") < 1e-6     # u**(1/2) is about 1.5e-8
+    assert np.nanmin(errors["forward"]) > np.nanmin(errors["central"])
+
+
+def test_both_ends_of_the_curve_are_bad_round_off_left_truncation_right():
+    errors = difference_errors("exp", 0.5)
+    tiny, huge = errors["eps"] < 1e-14, errors["eps"] > 0.3
+    assert np.nanmin(errors["central"][tiny]) > 1e-4
+    assert errors["central"][huge].min() > 1e-3
+
+
+def test_float32_needs_a_much_larger_step_and_is_much_less_accurate():
+    errors = difference_errors("tanh", 0.5, dtype=np.float32)
+    assert best_step(errors, "central") > 1e-4
+    assert np.nanmin(errors["central"]) > 1e-8
+    # Steps below float32's resolution at 0.5 vanish: the estimate is undefined there.
+    assert np.isnan(errors["central"][errors["eps"] < 1e-9]).all()
+
+
+def test_the_explorer_redraws_when_the_precision_changes_without_warnings():
+    explorer = GradientCheckExplorer(function="sin", x0=1.0, eps=1e-6)
+    (before,) = image_outputs(explorer.output)
+    assert "relative error" in explorer.summary.value and "float64" in explorer.summary.value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer.dtype.value = "float32"
+    (after,) = image_outputs(explorer.output)
+    assert after != before and len(explorer.output.outputs) == 1
+    assert "float32" in explorer.summary.value
+    best = np.nanmin(explorer.errors["central"])
+    assert f"smallest error <b>{best:.1e}</b>" in explorer.summary.value
+
+
+@pytest.mark.parametrize("control, value", [
+    ("function", "exp"), ("x0", -1.0), ("method", "forward"), ("eps", 1e-3),
+])
+def test_every_control_triggers_a_redraw(control, value):
+    explorer = GradientCheckExplorer()
+    (before,) = image_outputs(explorer.output)
+    getattr(explorer, control).value = value
+    (after,) = image_outputs(explorer.output)
+    assert after != before
+
+
+def test_in_grading_mode_nothing_is_computed(monkeypatch):
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    monkeypatch.setattr(gradcheck_widget, "difference_errors",
+                        lambda *a, **k: pytest.fail("computed while grading"))
+    explorer = GradientCheckExplorer()
+    explorer.update()
+    assert explorer.widget is None and explorer.errors is None
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"function": "log"}, "function"), ({"method": "backward"}, "method"),
+    ({"dtype": "float16"}, "dtype"), ({"x0": 10}, "x0"), ({"eps": 10.0}, "eps"),
+])
+def test_bad_settings_raise_a_clear_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        GradientCheckExplorer(**kwargs)
