@@ -103,4 +103,7 @@ class Sequential(Module):
 
 
 def _accepts_input_grad(layer: Module) -> bool:
-    return "input_grad" in inspect.signature(layer.backward).parameters
+    """Whether ``layer.backward`` takes ``input_grad`` (a module written without it, e.g. a
+    learner's own, is called with ``dout`` alone)."""
+    parameters = inspect.signature(layer.backward).parameters.values()
+    return any(p.name == "input_grad" or p.kind is p.VAR_KEYWORD for p in parameters)
