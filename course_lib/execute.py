@@ -42,6 +42,7 @@ def execute_notebook(path: Path, *, cell_timeout: int = DEFAULT_CELL_TIMEOUT) ->
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
         store_widget_state=False,
+        coalesce_streams=True,
     )
     start = time.perf_counter()
     client.execute()

@@ -1,5 +1,31 @@
 """Figures used by the lectures: every function labels its axes and returns the Figure/Axes.
 
-Import the function you need from its module, e.g.
-``from course_lib.plots.images import image_grid``.
+- ``images``: ``image_grid`` (notebooks/00_start_here.ipynb, 10_pytorch_fashion_mnist.ipynb)
+- ``boundaries``: ``plot_decision_boundary``, ``decision_grid`` (notebooks/01_xor_from_scratch.ipynb)
+- ``curves``: ``plot_loss_curves``, ``plot_loss_curves_by_outcome`` (notebooks/01_xor_from_scratch.ipynb)
+- ``activations``: ``plot_activation``, ``plot_activations``, ``activation_curve``
+  (notebooks/02_forward_propagation.ipynb)
+- ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)
+
+Training, logging and plotting stay separate: plots consume arrays and
+``fit()``'s history dict; no model holds a plot.
 """
+
+from course_lib.plots.activations import activation_curve, plot_activation, plot_activations
+from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
+from course_lib.plots.curves import plot_loss_curves, plot_loss_curves_by_outcome
+from course_lib.plots.graphs import graph_layout, plot_computational_graph
+from course_lib.plots.images import image_grid
+
+__all__ = [
+    "activation_curve",
+    "decision_grid",
+    "graph_layout",
+    "image_grid",
+    "plot_activation",
+    "plot_activations",
+    "plot_computational_graph",
+    "plot_decision_boundary",
+    "plot_loss_curves",
+    "plot_loss_curves_by_outcome",
+]
