@@ -286,8 +286,8 @@ def _backward_kwargs(model) -> dict:
 # ---- fit, evaluate, predict --------------------------------------------------------------
 def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         val_data=None, scheduler=None, metrics: Iterable | dict = (),
-        callbacks: Iterable[Callback] = (), shuffle: bool = True, rng=None,
-        progress: bool = True) -> dict[str, list[float]]:
+        callbacks: Iterable[Callback] = (), shuffle: bool = True, drop_last: bool = False,
+        rng=None, progress: bool = True) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches for ``epochs`` epochs and return the history.
 
     Each epoch: ``model.train()``; for each mini-batch (a new shuffled order
@@ -311,6 +311,9 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
             trained (train mode), validation values are computed in eval mode.
         callbacks: e.g. ``[EarlyStopping(patience=5)]``.
         shuffle: visit the training samples in a new random order each epoch.
+        drop_last: skip the last batch of an epoch when it is smaller than
+            ``batch_size`` (e.g. for ``BatchNorm1d``, which cannot train on a
+            batch of one sample).
         rng: ``np.random.Generator`` or int seed for the shuffling (None: unseeded;
             pass one to make a run reproducible).
         progress: show a tqdm.auto progress bar (always off when the
@@ -352,7 +355,10 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         keys += [f"val_{k}" for k in ["loss", *metric_fns]]
     history: dict[str, list[float]] = {k: [] for k in [*keys, "lr"]}
     backward_kwargs = _backward_kwargs(model)
-    n_batches = math.ceil(len(X) / batch_size)
+    if drop_last and len(X) < batch_size:
+        raise ValueError(f"fit: drop_last=True with {len(X)} samples and batch_size={batch_size} "
+                         "leaves no batch to train on; lower batch_size")
+    n_batches = len(X) // batch_size if drop_last else math.ceil(len(X) / batch_size)
     was_training = model.training
 
     model.zero_grad()
@@ -366,7 +372,8 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
             lr = float(optimizer.lr)
             loss_sum, seen = 0.0, 0
             metric_sums = dict.fromkeys(metric_fns, 0.0)
-            batches = minibatches(X, y, batch_size, shuffle=shuffle, rng=rng if shuffle else None)
+            batches = minibatches(X, y, batch_size, shuffle=shuffle,
+                                  rng=rng if shuffle else None, drop_last=drop_last)
             for batch, (X_batch, y_batch) in enumerate(batches):
                 output = model(X_batch)
                 loss = loss_fn(output, y_batch)

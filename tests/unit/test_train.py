@@ -209,6 +209,22 @@ def test_shuffling_is_reproducible_from_rng_and_changes_with_it():
     assert not all(np.array_equal(first[k], other[k]) for k in first)
 
 
+def test_drop_last_skips_the_one_sample_batch_that_batch_norm_cannot_train_on():
+    X, y = make_moons(33, noise=0.2, rng=0)
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(2, 8, rng=rng), nn.BatchNorm1d(8), nn.ReLU(),
+                          nn.Linear(8, 2, rng=rng))
+    arguments = {"epochs": 2, "batch_size": 16, "rng": 0, "progress": False}
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()), (X, y), **arguments)
+    history = fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()), (X, y),
+                  drop_last=True, **arguments)
+    assert len(history["loss"]) == 2
+    with pytest.raises(ValueError, match="leaves no batch"):
+        fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()), (X[:10], y[:10]),
+            drop_last=True, **arguments)
+
+
 class Scale(Module):
     """A minimal Module: y = a * x, with a backward that knows no input_grad."""
 
