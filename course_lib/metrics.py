@@ -33,7 +33,10 @@ import numpy as np
 
 
 class UndefinedMetricWarning(UserWarning):
-    """A metric is 0/0 for these inputs; the documented fallback value was used."""
+    """A metric is 0/0 for these inputs; the documented fallback value was used.
+
+    Taught in notebooks/08_classification.ipynb (precision with no predicted positives).
+    """
 
 
 # =========================================================================================

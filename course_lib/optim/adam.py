@@ -12,7 +12,10 @@ from course_lib.optim.optimizer import Optimizer, ParamState, check_hyperparamet
 
 
 class AdamState(ParamState):
-    """Step count, first and second moment estimates (zeros at first), scratch arrays."""
+    """Step count, first and second moment estimates (zeros at first), scratch arrays.
+
+    Taught in notebooks/05_optimizers.ipynb.
+    """
 
     def __init__(self, p: Parameter, *, l2: bool):
         self.step = 0

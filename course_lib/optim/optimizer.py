@@ -28,6 +28,7 @@ def check_hyperparameter(owner: str, name: str, value, *, low=0.0, high=None,
     """Return ``value`` as a Python float, or raise ValueError naming it.
 
     The valid range is ``[low, high)`` by default (``high=None``: no upper bound).
+    Used by every optimizer and scheduler of notebooks/05_optimizers.ipynb.
     """
     try:
         number = float(value)
@@ -47,7 +48,10 @@ def check_hyperparameter(owner: str, name: str, value, *, low=0.0, high=None,
 
 
 def as_parameter_list(params, owner: str) -> list[Parameter]:
-    """Turn ``params`` (a list, a generator such as ``model.parameters()``) into a list."""
+    """Turn ``params`` (a list, a generator such as ``model.parameters()``) into a list.
+
+    Used by every optimizer of notebooks/05_optimizers.ipynb.
+    """
     if isinstance(params, Parameter):
         params = [params]
     if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
@@ -71,7 +75,7 @@ def as_parameter_list(params, owner: str) -> list[Parameter]:
 
 
 def available_cpus() -> int:
-    """CPUs this process may run on."""
+    """CPUs this process may run on (``Optimizer.num_threads``; notebooks/05_optimizers.ipynb)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
@@ -100,6 +104,7 @@ class ParamState:
     """Base of the per-parameter state objects (momentum buffers, moments, ...).
 
     Every array attribute has the parameter's shape and dtype.
+    Taught in notebooks/05_optimizers.ipynb ("optimizer state lives per parameter").
     """
 
     def to_dtype(self, dtype) -> None:

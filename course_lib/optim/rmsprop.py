@@ -12,7 +12,10 @@ from course_lib.optim.optimizer import Optimizer, ParamState, check_hyperparamet
 
 
 class RMSpropState(ParamState):
-    """``square_avg`` (and ``grad_avg``, ``momentum_buffer`` when used), all zeros at first."""
+    """``square_avg`` (and ``grad_avg``, ``momentum_buffer`` when used), all zeros at first.
+
+    Taught in notebooks/05_optimizers.ipynb.
+    """
 
     def __init__(self, p: Parameter, *, centered: bool, momentum: bool):
         self.square_avg = np.zeros_like(p.data)

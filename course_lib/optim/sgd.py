@@ -12,7 +12,10 @@ from course_lib.optim.optimizer import Optimizer, ParamState, check_hyperparamet
 
 
 class SGDState(ParamState):
-    """``momentum_buffer`` (None until the first step) and a scratch array."""
+    """``momentum_buffer`` (None until the first step) and a scratch array.
+
+    Taught in notebooks/05_optimizers.ipynb.
+    """
 
     def __init__(self, p: Parameter):
         self.momentum_buffer: np.ndarray | None = None
