@@ -9,6 +9,8 @@ before IPython is imported, so an allocation beyond it raises MemoryError in
 the learner's code instead of exhausting the machine. On Linux the kernel also
 asks to be killed when the grader dies, so an interrupted batch leaves no
 kernel behind even if the learner's code never returns to the interpreter.
+The debugger (debugpy) is left out: a grading kernel never needs it, and
+importing it costs every submission start-up time.
 
 Kept free of course_lib imports: it runs in the kernel's process, where every
 import costs start-up time. Taught in no notebook; used by ``course grade``.
@@ -42,6 +44,9 @@ def main() -> None:
         _limit_address_space(int(arguments[1]))
         arguments = arguments[2:]
     _die_with_parent()
+    # No debugger in a grading kernel: importing debugpy is about a fifth of
+    # the kernel's start-up time, paid by every submission.
+    sys.modules["debugpy"] = None
     # Like ipykernel_launcher: this script's folder must not shadow the
     # learner's modules; IPython puts the working directory on sys.path itself.
     del sys.path[0]
