@@ -70,16 +70,17 @@ def check_float_dtype(dtype, where: str) -> np.dtype:
     return dtype
 
 
-def float_input(x, where: str, dtype=None) -> np.ndarray:
+def float_input(x, module, dtype=None) -> np.ndarray:
     """``x`` as a floating array, converted to ``dtype`` if given.
 
     Integer and boolean inputs are refused rather than converted: uint8 images
-    would otherwise enter the network with values 0..255.
+    would otherwise enter the network with values 0..255. ``module`` (the layer)
+    is only turned into text for the error message.
     """
     x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind != "f":
         raise TypeError(
-            f"{where} got an input of dtype {x.dtype}; layers compute in floating point. "
+            f"{module!r} got an input of dtype {x.dtype}; layers compute in floating point. "
             f"Convert it first, e.g. x.astype(np.float32) (and divide uint8 images by 255: "
             f"x.astype(np.float32) / 255)."
         )
@@ -90,7 +91,7 @@ def float_input(x, where: str, dtype=None) -> np.ndarray:
 
 def _prediction(pred, where: str) -> np.ndarray:
     pred = np.asarray(pred)
-    if not np.issubdtype(pred.dtype, np.floating):
+    if pred.dtype.kind != "f":
         raise TypeError(
             f"{where}: the prediction must be a floating point array (the output of the "
             f"network), got dtype {pred.dtype}"
@@ -100,7 +101,7 @@ def _prediction(pred, where: str) -> np.ndarray:
 
 def _numeric_target(target, where: str) -> np.ndarray:
     target = np.asarray(target)
-    if not (np.issubdtype(target.dtype, np.number) or target.dtype == np.bool_):
+    if target.dtype.kind not in "biuf":
         raise TypeError(f"{where}: the target must be a numeric array, got dtype {target.dtype}")
     return target
 
@@ -166,7 +167,7 @@ def class_index_target(logits, target, where: str) -> tuple[np.ndarray, np.ndarr
             f"{where} expects class indices of shape ({n},) for logits of shape {logits.shape}, "
             f"got target of shape {target.shape}.{hint}"
         )
-    if not np.issubdtype(target.dtype, np.integer):
+    if target.dtype.kind not in "iu":
         raise TypeError(
             f"{where} expects integer class indices, got dtype {target.dtype}. "
             f"Convert them: y.astype(np.int64)."

@@ -49,7 +49,7 @@ class ReLU(_Activation):
     """
 
     def forward(self, x):
-        return self._store(*F.relu_forward(float_input(x, repr(self))))
+        return self._store(*F.relu_forward(float_input(x, self)))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)
@@ -63,7 +63,7 @@ class Sigmoid(_Activation):
     """
 
     def forward(self, x):
-        return self._store(*F.sigmoid_forward(float_input(x, repr(self))))
+        return self._store(*F.sigmoid_forward(float_input(x, self)))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)
@@ -77,7 +77,7 @@ class Tanh(_Activation):
     """
 
     def forward(self, x):
-        return self._store(*F.tanh_forward(float_input(x, repr(self))))
+        return self._store(*F.tanh_forward(float_input(x, self)))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)
@@ -95,7 +95,7 @@ class LeakyReLU(_Activation):
         self.negative_slope = check_number(negative_slope, "negative_slope", "LeakyReLU")
 
     def forward(self, x):
-        x = float_input(x, repr(self))
+        x = float_input(x, self)
         return self._store(*F.leaky_relu_forward(x, self.negative_slope))
 
     def backward(self, dout):
@@ -117,7 +117,7 @@ class ELU(_Activation):
         self.alpha = check_number(alpha, "alpha", "ELU")
 
     def forward(self, x):
-        return self._store(*F.elu_forward(float_input(x, repr(self)), self.alpha))
+        return self._store(*F.elu_forward(float_input(x, self), self.alpha))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)
@@ -142,7 +142,7 @@ class Softmax(_Activation):
         self.dim = dim
 
     def forward(self, x):
-        return self._store(*F.softmax_forward(float_input(x, repr(self)), self.dim))
+        return self._store(*F.softmax_forward(float_input(x, self), self.dim))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)
@@ -165,7 +165,7 @@ class LogSoftmax(_Activation):
         self.dim = dim
 
     def forward(self, x):
-        return self._store(*F.log_softmax_forward(float_input(x, repr(self)), self.dim))
+        return self._store(*F.log_softmax_forward(float_input(x, self), self.dim))
 
     def backward(self, dout):
         cache, dout = self._dout(dout)

@@ -66,7 +66,7 @@ class BatchNorm1d(Module):
         self._out_shape = None
 
     def forward(self, x):
-        x = float_input(x, repr(self), dtype=self.running_mean.dtype)
+        x = float_input(x, self, dtype=self.running_mean.dtype)
         self._check_input_shape(x)
         out, cache = F.batch_norm_forward(
             x,

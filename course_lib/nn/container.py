@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator
 
@@ -105,5 +106,11 @@ class Sequential(Module):
 def _accepts_input_grad(layer: Module) -> bool:
     """Whether ``layer.backward`` takes ``input_grad`` (a module written without it, e.g. a
     learner's own, is called with ``dout`` alone)."""
-    parameters = inspect.signature(layer.backward).parameters.values()
+    backward = layer.backward
+    return _takes_input_grad(getattr(backward, "__func__", backward))
+
+
+@functools.lru_cache(maxsize=256)
+def _takes_input_grad(function) -> bool:
+    parameters = inspect.signature(function).parameters.values()
     return any(p.name == "input_grad" or p.kind is p.VAR_KEYWORD for p in parameters)

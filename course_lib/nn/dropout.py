@@ -44,7 +44,7 @@ class Dropout(Module):
         self._out_shape = None
 
     def forward(self, x):
-        x = float_input(x, repr(self))
+        x = float_input(x, self)
         out, self._cache = F.dropout_forward(x, self.p, training=self.training, rng=self.rng)
         self._out_shape = out.shape
         return out

@@ -72,7 +72,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, rng=rng)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = float_input(x, repr(self), dtype=self.weight.dtype)
+        x = float_input(x, self, dtype=self.weight.dtype)
         self._check_input_shape(x)
         bias = None if self.bias is None else self.bias.data
         out, self._cache = F.linear_forward(x, self.weight.data, bias)

@@ -47,9 +47,9 @@ def test_dropout_backward_with_a_fixed_mask_matches_finite_differences(inputs, s
 @given(dropout_inputs())
 def test_dropout_keeps_masked_units_scaled_by_one_over_keep_probability(inputs):
     x, mask, p = inputs
-    out, _ = F.dropout_forward(x, p, mask=mask) if p > 0 else (x * mask / (1 - p), None)
-    if p > 0:
-        np.testing.assert_allclose(out, np.where(mask, x / (1 - p), 0.0), rtol=1e-15)
+    out, _ = F.dropout_forward(x, p, mask=mask)
+    expected = x if p == 0 else np.where(mask, x / (1 - p), 0.0)  # p = 0: nothing dropped
+    np.testing.assert_allclose(out, expected, rtol=1e-15)
 
 
 def test_dropout_drops_a_fraction_p_and_preserves_the_mean():
