@@ -120,6 +120,8 @@ class GradientComparison:
         numeric: the central-difference estimate.
         relative_error: ``relative_error(analytic, numeric)``.
         worst_index: index of the entry with the largest absolute difference.
+
+    Taught in notebooks/03_backpropagation.ipynb.
     """
 
     name: str
@@ -158,6 +160,8 @@ class GradcheckResult:
     ``result["x"]`` gives the comparison of one input or parameter,
     ``result.max_relative_error`` the worst of all, ``result.passed()``
     compares it with a tolerance; ``print(result)`` shows a table.
+
+    Taught in notebooks/03_backpropagation.ipynb.
     """
 
     comparisons: tuple[GradientComparison, ...]

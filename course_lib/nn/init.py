@@ -102,7 +102,10 @@ def zeros_(tensor):
 
 
 def ones_(tensor):
-    """Fill with 1."""
+    """Fill with 1.
+
+    Taught in notebooks/04_initialization.ipynb.
+    """
     _array(tensor, "ones_")[...] = 1
     return tensor
 

@@ -21,7 +21,10 @@ def relu_forward(x: np.ndarray):
 
 
 def relu_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout \cdot 1[x > 0]` (0 at x = 0, as in PyTorch). Shapes: as x."""
+    r""":math:`dx = dout \cdot 1[x > 0]` (0 at x = 0, as in PyTorch). Shapes: as x.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     out = cache
     return dout * (out > 0)
 
@@ -40,7 +43,10 @@ def sigmoid_forward(x: np.ndarray):
 
 
 def sigmoid_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout \cdot \sigma(x)(1 - \sigma(x))`. Shapes: as x."""
+    r""":math:`dx = dout \cdot \sigma(x)(1 - \sigma(x))`. Shapes: as x.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     out = cache
     return dout * out * (1 - out)
 
@@ -55,7 +61,10 @@ def tanh_forward(x: np.ndarray):
 
 
 def tanh_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout \cdot (1 - \tanh^2 x)`. Shapes: as x."""
+    r""":math:`dx = dout \cdot (1 - \tanh^2 x)`. Shapes: as x.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     out = cache
     return dout * (1 - out * out)
 
@@ -71,7 +80,10 @@ def leaky_relu_forward(x: np.ndarray, negative_slope: float = 0.01):
 
 
 def leaky_relu_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout` where :math:`x > 0`, else :math:`\text{negative\_slope} \cdot dout`."""
+    r""":math:`dx = dout` where :math:`x > 0`, else :math:`\text{negative\_slope} \cdot dout`.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     x, negative_slope = cache
     return np.where(x > 0, dout, negative_slope * dout)
 
@@ -91,6 +103,8 @@ def elu_backward(dout: np.ndarray, cache) -> np.ndarray:
     r""":math:`dx = dout` where :math:`x > 0`, else :math:`dout \cdot \alpha e^x`.
 
     For :math:`x \le 0`, :math:`\alpha e^x = out + \alpha`, so the cached output is reused.
+
+    Derived in notebooks/03_backpropagation.ipynb.
     """
     x, out, alpha = cache
     return np.where(x > 0, dout, dout * (out + alpha))

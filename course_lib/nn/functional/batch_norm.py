@@ -13,7 +13,10 @@ import numpy as np
 class BatchNormCache(NamedTuple):
     """What ``batch_norm_backward`` needs, and the batch statistics a module
     uses to update its running averages (``mean`` and biased ``var``, both
-    None in evaluation mode)."""
+    None in evaluation mode).
+
+    Taught in notebooks/06_regularization.ipynb.
+    """
 
     x_hat: np.ndarray
     inv_std: np.ndarray

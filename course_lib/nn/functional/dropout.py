@@ -54,7 +54,10 @@ def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
 
 
 def dropout_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout \odot m / (1 - p)` (the same units are dropped). Shapes: as x."""
+    r""":math:`dx = dout \odot m / (1 - p)` (the same units are dropped). Shapes: as x.
+
+    Derived in notebooks/06_regularization.ipynb.
+    """
     scaled_mask = cache
     if scaled_mask is None:
         return dout

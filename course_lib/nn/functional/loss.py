@@ -51,7 +51,10 @@ def mse_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mea
 
 
 def mse_loss_backward(dout, cache) -> np.ndarray:
-    r""":math:`d\hat y = 2(\hat y - y) \cdot dout / n` ("mean"). Shapes: as pred."""
+    r""":math:`d\hat y = 2(\hat y - y) \cdot dout / n` ("mean"). Shapes: as pred.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     residual, reduction = cache
     return 2 * residual * _upstream(dout, reduction, residual.size, residual.dtype)
 
@@ -68,7 +71,10 @@ def l1_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean
 
 
 def l1_loss_backward(dout, cache) -> np.ndarray:
-    r""":math:`d\hat y = \mathrm{sign}(\hat y - y) \cdot dout / n` (0 where equal, as PyTorch)."""
+    r""":math:`d\hat y = \mathrm{sign}(\hat y - y) \cdot dout / n` (0 where equal, as PyTorch).
+
+    Derived in notebooks/07_regression.ipynb.
+    """
     residual, reduction = cache
     return np.sign(residual) * _upstream(dout, reduction, residual.size, residual.dtype)
 
@@ -92,7 +98,10 @@ def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "m
 
 
 def huber_loss_backward(dout, cache) -> np.ndarray:
-    r""":math:`d\hat y = \mathrm{clip}(r, -\delta, \delta) \cdot dout / n`. Shapes: as pred."""
+    r""":math:`d\hat y = \mathrm{clip}(r, -\delta, \delta) \cdot dout / n`. Shapes: as pred.
+
+    Derived in notebooks/07_regression.ipynb.
+    """
     residual, delta, reduction = cache
     return np.clip(residual, -delta, delta) * _upstream(dout, reduction, residual.size,
                                                          residual.dtype)
@@ -117,7 +126,10 @@ def binary_cross_entropy_with_logits_forward(logits: np.ndarray, target: np.ndar
 
 
 def binary_cross_entropy_with_logits_backward(dout, cache) -> np.ndarray:
-    r""":math:`dz = (\sigma(z) - y) \cdot dout / n` ("mean"). Shapes: as logits."""
+    r""":math:`dz = (\sigma(z) - y) \cdot dout / n` ("mean"). Shapes: as logits.
+
+    Derived in notebooks/08_classification.ipynb.
+    """
     logits, target, reduction = cache
     probabilities, _ = sigmoid_forward(logits)
     return (probabilities - target) * _upstream(dout, reduction, logits.size, logits.dtype)
@@ -148,6 +160,8 @@ def cross_entropy_backward(dout, cache) -> np.ndarray:
     r""":math:`dz_n = (\mathrm{softmax}(z_n) - \mathrm{onehot}(y_n)) \cdot dout / N` ("mean").
 
     Shapes: dout scalar ((N,) for "none") -> dlogits (N, C).
+
+    Derived in notebooks/03_backpropagation.ipynb.
     """
     exp_shifted, sum_exp, target, reduction = cache
     dlogits = exp_shifted / sum_exp[:, None]

@@ -25,7 +25,10 @@ def softmax_forward(x: np.ndarray, dim: int = -1):
 
 
 def softmax_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = s \odot (dout - \sum_j dout_j s_j)` along ``dim``. Shapes: as x."""
+    r""":math:`dx = s \odot (dout - \sum_j dout_j s_j)` along ``dim``. Shapes: as x.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     out, dim = cache
     return out * (dout - (dout * out).sum(axis=dim, keepdims=True))
 
@@ -42,6 +45,9 @@ def log_softmax_forward(x: np.ndarray, dim: int = -1):
 
 
 def log_softmax_backward(dout: np.ndarray, cache) -> np.ndarray:
-    r""":math:`dx = dout - \mathrm{softmax}(x) \sum_j dout_j` along ``dim``. Shapes: as x."""
+    r""":math:`dx = dout - \mathrm{softmax}(x) \sum_j dout_j` along ``dim``. Shapes: as x.
+
+    Derived in notebooks/03_backpropagation.ipynb.
+    """
     out, dim = cache
     return dout - np.exp(out) * dout.sum(axis=dim, keepdims=True)
