@@ -42,11 +42,16 @@ class _Loss(Module):
         self._cache = cache
         return loss if self.reduction == "none" else float(loss)
 
+    def _last_cache(self):
+        return require_cache(self, self._cache)
+
     def backward(self, dout=1.0) -> np.ndarray:
-        """d loss / d pred (shape of pred). ``dout`` scales it: leave it at 1.0 when
-        this loss starts the backward pass (an array of the loss's shape for
-        reduction="none")."""
-        return self._backward(dout, require_cache(self, self._cache))
+        """d loss / d pred, of pred's shape: the gradient that starts the backward pass.
+
+        ``dout`` scales it; leave it at 1.0 when the loss is the end of the
+        computation (an array of the loss's shape for reduction="none").
+        """
+        raise NotImplementedError
 
     def extra_repr(self) -> str:
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
@@ -70,7 +75,8 @@ class MSELoss(_Loss):
         pred, target = regression_target(pred, target, "MSELoss")
         return self._result(*F.mse_loss_forward(pred, target, self.reduction))
 
-    _backward = staticmethod(F.mse_loss_backward)
+    def backward(self, dout=1.0):
+        return F.mse_loss_backward(dout, self._last_cache())
 
 
 class L1Loss(_Loss):
@@ -83,7 +89,8 @@ class L1Loss(_Loss):
         pred, target = regression_target(pred, target, "L1Loss")
         return self._result(*F.l1_loss_forward(pred, target, self.reduction))
 
-    _backward = staticmethod(F.l1_loss_backward)
+    def backward(self, dout=1.0):
+        return F.l1_loss_backward(dout, self._last_cache())
 
 
 class HuberLoss(_Loss):
@@ -100,7 +107,8 @@ class HuberLoss(_Loss):
         pred, target = regression_target(pred, target, "HuberLoss")
         return self._result(*F.huber_loss_forward(pred, target, self.reduction, self.delta))
 
-    _backward = staticmethod(F.huber_loss_backward)
+    def backward(self, dout=1.0):
+        return F.huber_loss_backward(dout, self._last_cache())
 
     def extra_repr(self) -> str:
         parts = [super().extra_repr(), "" if self.delta == 1.0 else f"delta={self.delta}"]
@@ -120,7 +128,8 @@ class BCEWithLogitsLoss(_Loss):
         return self._result(*F.binary_cross_entropy_with_logits_forward(logits, target,
                                                                          self.reduction))
 
-    _backward = staticmethod(F.binary_cross_entropy_with_logits_backward)
+    def backward(self, dout=1.0):
+        return F.binary_cross_entropy_with_logits_backward(dout, self._last_cache())
 
 
 class CrossEntropyLoss(_Loss):
@@ -141,4 +150,5 @@ class CrossEntropyLoss(_Loss):
         logits, target = class_index_target(logits, target, "CrossEntropyLoss")
         return self._result(*F.cross_entropy_forward(logits, target, self.reduction))
 
-    _backward = staticmethod(F.cross_entropy_backward)
+    def backward(self, dout=1.0):
+        return F.cross_entropy_backward(dout, self._last_cache())
