@@ -35,13 +35,12 @@ import nbformat
 from course_lib.grading import release_notebook
 from course_lib.grading.gradebook import default_jobs, grade_folder
 from course_lib.grading.kernel import (
-    DEFAULT_MEMORY_LIMIT,
     GradingKernelManager,
     kernel_environment,
     network_isolation_available,
 )
+from course_lib.grading.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY_LIMIT, Limits
 from course_lib.grading.notebook import BEGIN_SOLUTION, END_SOLUTION, grade_id, is_solution_cell
-from course_lib.grading.runner import DEFAULT_CELL_TIMEOUT, Limits
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TARGET_PER_MINUTE = 30

@@ -22,8 +22,11 @@ MIB = 2**20
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
-    from course_lib.grading.kernel import DEFAULT_MEMORY_LIMIT
-    from course_lib.grading.runner import DEFAULT_CELL_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
+    from course_lib.grading.limits import (
+        DEFAULT_CELL_TIMEOUT,
+        DEFAULT_MEMORY_LIMIT,
+        DEFAULT_TOTAL_TIMEOUT,
+    )
 
     parser.add_argument(
         "--cell-timeout",
@@ -132,7 +135,7 @@ def _check(args) -> int:
 
 def _grade(args) -> int:
     from course_lib.grading.gradebook import grade_folder
-    from course_lib.grading.runner import Limits
+    from course_lib.grading.limits import Limits
 
     batch = grade_folder(
         args.source,
@@ -161,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         print(f"course {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        kept = " (results already written are kept: run the same command to go on)"
+        print(
+            f"course {args.command}: interrupted" + (kept if args.command == "grade" else ""),
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":

@@ -16,16 +16,21 @@ parallel and writes results, the CSV gradebook and feedback (``feedback.py``).
 Taught in no notebook: this is the course's tooling.
 """
 
-from course_lib.grading.grade import grade_submission
-from course_lib.grading.notebook import InvalidNotebookError, read_notebook
-from course_lib.grading.release import release_notebook
-from course_lib.grading.results import SubmissionResult, TaskResult
+import importlib
 
-__all__ = [
-    "InvalidNotebookError",
-    "SubmissionResult",
-    "TaskResult",
-    "grade_submission",
-    "read_notebook",
-    "release_notebook",
-]
+_PUBLIC = {
+    "InvalidNotebookError": "course_lib.grading.notebook",
+    "SubmissionResult": "course_lib.grading.results",
+    "TaskResult": "course_lib.grading.results",
+    "grade_submission": "course_lib.grading.grade",
+    "read_notebook": "course_lib.grading.notebook",
+    "release_notebook": "course_lib.grading.release",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    # Imported on first use, so `course --help` and the limits load fast.
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,12 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 
-from course_lib.grading.kernel import DEFAULT_MEMORY_LIMIT
+from course_lib.grading.limits import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Limits,
+)
 from course_lib.grading.notebook import (
     DEFAULT_MAX_NOTEBOOK_BYTES,
     InvalidNotebookError,
@@ -24,13 +29,7 @@ from course_lib.grading.notebook import (
 from course_lib.grading.plan import Plan, Task, plan_submission, source_tasks
 from course_lib.grading.reasons import cell_note, task_outcome
 from course_lib.grading.results import SubmissionResult, TaskResult
-from course_lib.grading.runner import (
-    DEFAULT_CELL_TIMEOUT,
-    DEFAULT_TOTAL_TIMEOUT,
-    Limits,
-    Run,
-    run_plan,
-)
+from course_lib.grading.runner import Run, run_plan
 
 
 def read_source(path: Path) -> NotebookNode:
@@ -66,7 +65,7 @@ def grade_submission(
         Seconds one cell, and the whole notebook (kernel start included), may take.
     memory_limit : int or None
         Address-space limit of the kernel in bytes (None: no limit). The default,
-        ``kernel.DEFAULT_MEMORY_LIMIT``, is 2.5 GB: about 1 GB for a kernel with the
+        ``limits.DEFAULT_MEMORY_LIMIT``, is 2.5 GB: about 1 GB for a kernel with the
         course's libraries loaded, plus 1.5 GB for the learner's data.
     seed : int
         Seeds ``random``, NumPy's global generator and ``PYTHONHASHSEED``.

@@ -34,10 +34,10 @@ from course_lib.grading.feedback import feedback_markdown, gradebook_csv
 from course_lib.grading.files import format_bytes, sha256_file, write_atomically
 from course_lib.grading.grade import grade_submission_async, invalid_result, read_source
 from course_lib.grading.kernel import NO_NETWORK_ISOLATION, network_isolation_available
+from course_lib.grading.limits import Limits
 from course_lib.grading.notebook import DEFAULT_MAX_NOTEBOOK_BYTES
 from course_lib.grading.plan import source_tasks
 from course_lib.grading.results import SubmissionResult, format_points
-from course_lib.grading.runner import Limits
 
 RESULT_FORMAT = 1
 

@@ -12,8 +12,11 @@ Every submission gets a fresh IPython kernel started from ``sys.executable``
 - a small, explicit environment: grading switches (``COURSE_GRADING=1`` makes
   the course's widgets inert, ``TQDM_DISABLE=1``, ``MPLBACKEND=Agg``), one BLAS
   thread per kernel (kernels run in parallel, and results do not depend on the
-  machine's core count), ``PYTHONHASHSEED`` from the grading seed, and a fresh
-  ``IPYTHONDIR`` so no personal IPython start-up file runs.
+  machine's core count), at most two malloc arenas (so the address-space limit
+  measures data, not per-thread reservations), ``PYTHONHASHSEED`` from the
+  grading seed, and a fresh ``IPYTHONDIR`` so no personal IPython start-up
+  file runs; nothing else of the grader's environment (tokens, credentials)
+  is passed on.
 
 Taught in no notebook; used by ``course grade`` and ``course check``.
 """
@@ -29,17 +32,6 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-
-MIB = 2**20
-GIB = 2**30
-
-# Address space of an idle grading kernel after `import numpy, matplotlib.pyplot`
-# (and of one that has also imported course_lib and torch), measured with
-# benchmarks/grading.py --measure-kernel on Linux x86-64, Python 3.11: about
-# 0.5 GB and 1.0 GB. The default limit leaves 1.5 GB for the learner's
-# arrays on top of the heavier case.
-BARE_KERNEL_ADDRESS_SPACE = 1 * GIB
-DEFAULT_MEMORY_LIMIT = BARE_KERNEL_ADDRESS_SPACE + 3 * GIB // 2
 
 LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 
@@ -135,9 +127,10 @@ class GradingKernelManager(AsyncKernelManager):
     def __init__(
         self, *, runtime_dir: Path, memory_limit: int | None, isolate_network: bool, **kwargs
     ):
+        unix_sockets = os.name == "posix"  # Windows: TCP on localhost, no isolation anyway
         super().__init__(
-            transport="ipc",
-            ip=str(runtime_dir / "kernel"),
+            transport="ipc" if unix_sockets else "tcp",
+            ip=str(runtime_dir / "kernel") if unix_sockets else "127.0.0.1",
             connection_file=str(runtime_dir / "kernel.json"),
             autorestart=False,
             kernel_name="course-grading",
@@ -147,7 +140,9 @@ class GradingKernelManager(AsyncKernelManager):
             name="course-grading",
             display_name="Python 3 (course grading)",
             language="python",
-            argv=kernel_command(memory_limit=memory_limit, isolate_network=isolate_network),
+            argv=kernel_command(
+                memory_limit=memory_limit, isolate_network=isolate_network and unix_sockets
+            ),
             interrupt_mode="signal",
         )
 

@@ -41,10 +41,9 @@ from course_lib.grading.kernel import (
     kernel_environment,
     network_isolation_available,
 )
+from course_lib.grading.limits import Limits
 from course_lib.grading.plan import Plan, Segment, task_name
 
-DEFAULT_CELL_TIMEOUT = 60.0
-DEFAULT_TOTAL_TIMEOUT = 300.0
 INTERRUPT_GRACE = 5.0
 STARTUP_TIMEOUT = 60.0
 CHECKPOINT = "__course_grading_checkpoint__"
@@ -52,28 +51,6 @@ CHECKPOINT = "__course_grading_checkpoint__"
 _log = logging.getLogger("course_lib.grading.kernel")
 _log.addHandler(logging.NullHandler())
 _log.propagate = False
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The limits of one submission's run (seconds, bytes); see ``grade_submission``."""
-
-    cell_timeout: float = DEFAULT_CELL_TIMEOUT
-    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
-    memory_limit: int | None = None
-    isolate_network: bool = True
-
-    def __post_init__(self):
-        for name in ("cell_timeout", "total_timeout"):
-            if not getattr(self, name) > 0:
-                raise ValueError(
-                    f"{name} must be a positive number of seconds, got {getattr(self, name)!r}"
-                )
-        if self.memory_limit is not None and self.memory_limit <= 0:
-            raise ValueError(
-                f"memory_limit must be a positive number of bytes or None, got "
-                f"{self.memory_limit!r}"
-            )
 
 
 @dataclass

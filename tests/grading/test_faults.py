@@ -21,7 +21,7 @@ from grading_notebooks import (
 from nbformat.v4 import new_code_cell
 
 from course_lib.grading.gradebook import grade_folder
-from course_lib.grading.runner import Limits
+from course_lib.grading.limits import Limits
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pytest
 from grading_notebooks import CORRECT, HIDDEN_MARKER, TEST_LIMITS, save, submission, write_source
 
 from course_lib.grading.gradebook import find_submissions, grade_folder
-from course_lib.grading.runner import Limits
+from course_lib.grading.limits import Limits
 
 LIMITS = Limits(**TEST_LIMITS)
 WRONG = {**CORRECT, "half": "def half(x):\n    return x // 3"}

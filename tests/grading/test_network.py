@@ -10,7 +10,7 @@ from course_lib.grading import grade_submission
 from course_lib.grading import gradebook as gradebook_module
 from course_lib.grading.gradebook import grade_folder
 from course_lib.grading.kernel import NO_NETWORK_ISOLATION, network_isolation_available
-from course_lib.grading.runner import Limits
+from course_lib.grading.limits import Limits
 
 
 @pytest.fixture
