@@ -41,7 +41,7 @@ from course_lib.grading.kernel import (
     kernel_environment,
     network_isolation_available,
 )
-from course_lib.grading.limits import Limits
+from course_lib.grading.limits import BARE_KERNEL_ADDRESS_SPACE, Limits
 from course_lib.grading.plan import Plan, Segment, task_name
 
 INTERRUPT_GRACE = 5.0
@@ -197,7 +197,14 @@ class _Runner:
             if isinstance(error, asyncio.TimeoutError):
                 reason = f"the grading kernel did not start within the {self._total()} limit"
             else:
-                reason = f"the grading kernel could not start ({type(error).__name__}: {error})"
+                reason = f"the grading kernel could not start ({self._kernel_error(error)})"
+            limit = self.limits.memory_limit
+            if limit is not None and limit < BARE_KERNEL_ADDRESS_SPACE:
+                usual = format_bytes(BARE_KERNEL_ADDRESS_SPACE)
+                reason += (
+                    f"; the memory limit of {format_bytes(limit)} is probably too low: a kernel "
+                    f"with the course's libraries takes about {usual}"
+                )
             self.notes.append(reason)
             self.outcomes = [SegmentRun("not-run", message=reason) for _ in segments]
             return
@@ -230,8 +237,22 @@ class _Runner:
 
     async def _start_kernel(self) -> None:
         environment = kernel_environment(seed=self.seed, runtime_dir=self.runtime)
-        await self.client.async_start_new_kernel(cwd=str(self.work), env=environment)
+        # The kernel's own output (start-up errors, C libraries' messages) goes to a
+        # log, not to the grader's terminal; the learner's output goes through the kernel.
+        with open(self.runtime / "kernel.log", "wb") as log:
+            await self.client.async_start_new_kernel(
+                cwd=str(self.work), env=environment, stdout=log, stderr=log
+            )
         await self.client.async_start_new_kernel_client()
+
+    def _kernel_error(self, error: Exception) -> str:
+        """The last line the kernel logged (its own error), else the client's error."""
+        try:
+            lines = (self.runtime / "kernel.log").read_text(errors="replace").splitlines()
+        except OSError:
+            lines = []
+        last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+        return last or f"{type(error).__name__}: {error}"
 
     async def _run_segment(self, index: int, segment: Segment) -> SegmentRun:
         cell = self.client.nb.cells[index]

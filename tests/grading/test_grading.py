@@ -223,3 +223,15 @@ def test_the_kernel_runs_in_the_sandbox(tmp_path, monkeypatch):
     failures = {t.grade_id: t.reason for t in result.tasks if t.status != "pass"}
     assert failures == {}
     assert result.score == len(source.cells)
+
+
+def test_a_memory_limit_too_low_for_a_kernel_is_reported_with_the_kernels_own_error(
+    tmp_path, capfd
+):
+    source_path = write_source(tmp_path)
+    result = grade(source_path, submission(CORRECT), tmp_path, memory_limit=100 * 2**20)
+    assert set(statuses(result).values()) == {("error", 0.0)}
+    reason = result.tasks[0].reason
+    assert reason.startswith("the grading kernel could not start (")
+    assert "the memory limit of 100 MB is probably too low" in reason
+    assert "Traceback" not in capfd.readouterr().err  # the kernel's log is not the grader's
