@@ -163,13 +163,14 @@ def _task_result(task: Task, plan: Plan, run: Run, limits: Limits) -> TaskResult
     if task.grade_id in plan.missing:
         return result(
             "missing",
-            "the test cell was deleted and could not be put back (the cell it follows is "
-            "missing too), so this task scores 0",
+            "the test cell could not be put back (it was deleted or lost its grading "
+            "metadata, and so was the cell it follows), so this task scores 0: copy your "
+            "answers into a fresh copy of the exercise",
         )
     learner_cells = {
         outcome.execution_count: segment.cell
         for segment, outcome in zip(plan.segments, run.segments, strict=True)
-        if segment.task is None and outcome.execution_count is not None
+        if segment.task is None and segment.cell and outcome.execution_count is not None
     }
     ran = [
         (segment, outcome)

@@ -29,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from jupyter_core.utils import ensure_async
@@ -93,7 +94,8 @@ def describe_segment(segment: Segment) -> str:
     first_line = (code_lines or lines or [""])[0]
     if len(first_line) > 40:
         first_line = first_line[:37] + "..."
-    return f"cell {segment.cell} (`{first_line}`)"
+    where = f"cell {segment.cell}" if segment.cell else "a read-only cell put back"
+    return f"{where} (`{first_line}`)"
 
 
 SETUP_CODE = """\
@@ -217,21 +219,20 @@ class _Runner:
                     index,
                     f"the notebook reached the {self._total()} limit "
                     f"before {describe_segment(segment)} could run",
-                    status="not-run",
                 )
                 return
             outcome = await self._run_segment(index, segment)
             self.outcomes.append(outcome)
             if outcome.status == "stopped":
-                self._stop_all(index + 1, outcome.message, status="not-run")
+                self._stop_all(index + 1, outcome.message)
                 return
 
     def _total(self) -> str:
         return f"{self.limits.total_timeout:g} s total time"
 
-    def _stop_all(self, start: int, message: str, *, status: str) -> None:
+    def _stop_all(self, start: int, message: str) -> None:
         for _ in self.plan.segments[start:]:
-            self.outcomes.append(SegmentRun(status, message=message))
+            self.outcomes.append(SegmentRun("not-run", message=message))
         if message not in self.notes:
             self.notes.append(message)
 
@@ -269,7 +270,7 @@ class _Runner:
                 )
             message = f"{where} exceeded the {self.limits.cell_timeout:g} s cell time limit"
             await ensure_async(self.km.interrupt_kernel())
-            if await self._request("", timeout=min(INTERRUPT_GRACE, self._remaining())) is None:
+            if await self._request("", timeout=INTERRUPT_GRACE) is None:
                 await self.stop_kernel()
                 return SegmentRun(
                     "stopped",
@@ -325,7 +326,7 @@ class _Runner:
         while (left := end - time.monotonic()) > 0:
             try:
                 message = await ensure_async(kc.shell_channel.get_msg(timeout=min(left, 1.0)))
-            except Exception:  # queue.Empty: nothing yet
+            except Empty:
                 if not await ensure_async(self.km.is_alive()):
                     return None
                 continue
