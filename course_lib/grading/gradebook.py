@@ -5,8 +5,9 @@ Submissions are either a folder of notebooks named after their learners
 <name>.ipynb``, where ``<name>`` is the source's file name). They are graded
 in parallel, each in its own kernel, and written to ``DIR``::
 
-    DIR/results/<learner>.json    one result per submission, written as soon as it
-                                  is graded (temporary file, then rename)
+    DIR/results/<learner>.json    one result per submission (SubmissionResult.to_dict,
+                                  plus a "grading" entry: settings and hashes), written
+                                  as soon as it is graded (temporary file, then rename)
     DIR/feedback/<learner>.md     what the learner reads (no hidden test code)
     DIR/gradebook.csv             learner, task, status, points, max_points, reason,
                                   and a TOTAL row per learner; rebuilt from results/
@@ -202,12 +203,16 @@ async def grade_folder_async(
                 failed[submission.learner] = f"{type(error).__name__}: {error}"
                 report(f"  {submission.learner}: the grader failed ({failed[submission.learner]})")
                 return
+            # The file is the result itself (SubmissionResult.from_dict reads it), plus
+            # what decides whether a re-run may keep it.
             record = {
-                "fingerprint": fingerprint,
-                "settings": settings,
-                "submission": str(submission.path) if submission.path else None,
-                "submission_sha256": digest,
-                "result": result.to_dict(),
+                **result.to_dict(),
+                "grading": {
+                    "fingerprint": fingerprint,
+                    "settings": settings,
+                    "submission": str(submission.path) if submission.path else None,
+                    "submission_sha256": digest,
+                },
             }
             write_atomically(
                 out / "results" / f"{submission.learner}.json", json.dumps(record, indent=1) + "\n"
@@ -246,8 +251,9 @@ def _up_to_date(out: Path, learner: str, digest: str, fingerprint: str) -> Submi
     path = out / "results" / f"{learner}.json"
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        if record["fingerprint"] == fingerprint and record["submission_sha256"] == digest:
-            return SubmissionResult.from_dict(record["result"])
+        grading = record["grading"]
+        if grading["fingerprint"] == fingerprint and grading["submission_sha256"] == digest:
+            return SubmissionResult.from_dict(record)
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing or unreadable: grade again
     return None

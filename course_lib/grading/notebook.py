@@ -89,7 +89,7 @@ def parse_notebook(data: bytes) -> NotebookNode:
         content = json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidNotebookError(
-            f"the file is not valid JSON ({error.msg} at line {error.lineno}, column "
+            f"the file is not valid JSON ({error.msg}: line {error.lineno}, column "
             f"{error.colno}); it may be truncated or edited by hand: open it in Jupyter, "
             "or submit a fresh copy"
         ) from None

@@ -14,6 +14,7 @@ from grading_notebooks import CORRECT, HIDDEN_MARKER, TEST_LIMITS, save, submiss
 
 from course_lib.grading.gradebook import find_submissions, grade_folder
 from course_lib.grading.limits import Limits
+from course_lib.grading.results import SubmissionResult
 
 LIMITS = Limits(**TEST_LIMITS)
 WRONG = {**CORRECT, "half": "def half(x):\n    return x // 3"}
@@ -101,7 +102,8 @@ def test_a_batch_writes_results_feedback_and_the_gradebook_and_resumes(tmp_path)
     assert rows(out)[5]["reason"] == "half(4) should be 2, got 1"
     assert "not valid JSON" in rows(out)[-1]["reason"]
     record = json.loads((out / "results" / "bob.json").read_text())
-    assert record["result"]["score"] == 5 and len(record["submission_sha256"]) == 64
+    assert SubmissionResult.from_dict(record) == report.results[1]
+    assert record["score"] == 5 and len(record["grading"]["submission_sha256"]) == 64
     feedback = (out / "feedback" / "bob.md").read_text()
     assert "**Score: 5 / 6**" in feedback and "half(4) should be 2, got 1" in feedback
     assert HIDDEN_MARKER not in feedback
