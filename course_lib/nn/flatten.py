@@ -46,7 +46,13 @@ class Flatten(Module):
 
     def backward(self, dout):
         input_shape = require_cache(self, self._cache)
-        return np.asarray(dout).reshape(input_shape)
+        dout = np.asarray(dout)
+        if dout.size != math.prod(input_shape) or len(dout) != input_shape[0]:
+            raise ValueError(
+                f"{self!r}: backward() got dout of shape {dout.shape}, which does not match "
+                f"the last input of shape {input_shape}; dout must have the shape of the output"
+            )
+        return dout.reshape(input_shape)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

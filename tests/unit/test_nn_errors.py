@@ -72,6 +72,19 @@ def test_dout_of_the_wrong_shape_is_refused_with_both_shapes():
     relu = nn.ReLU()
     relu(np.zeros((4, 3)))
     assert "(4, 3)" in message_of(ValueError, relu.backward, np.ones(3))
+    flatten = nn.Flatten()
+    flatten(np.zeros((4, 2, 3)))
+    assert "(4, 2, 3)" in message_of(ValueError, flatten.backward, np.ones((4, 5)))
+
+
+def test_a_loss_backward_refuses_a_dout_that_would_broadcast():
+    loss_fn = nn.MSELoss(reduction="none")
+    loss_fn(np.zeros((5, 1)), np.ones((5, 1)))
+    message = message_of(ValueError, loss_fn.backward, np.ones(5))
+    assert "(5,)" in message and "(5, 1)" in message and "reduction='none'" in message
+    mean_loss = nn.CrossEntropyLoss()
+    mean_loss(np.zeros((3, 2)), np.array([0, 1, 1]))
+    assert "expected ()" in message_of(ValueError, mean_loss.backward, np.ones(3))
 
 
 def test_mse_loss_refuses_n_by_1_against_n_instead_of_broadcasting_silently():

@@ -10,6 +10,8 @@ notebooks/08_classification.ipynb (binary cross-entropy with logits).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from course_lib.nn._validation import (
@@ -30,10 +32,20 @@ def _reduce(elementwise: np.ndarray, reduction: str):
     return elementwise
 
 
-def _upstream(dout, reduction: str, count: int, dtype) -> np.ndarray:
-    """The factor every element's local gradient is multiplied by: dout / count for "mean"."""
+def _upstream(dout, reduction: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """The factor every element's local gradient is multiplied by: dout / n for "mean".
+
+    ``shape`` is the shape of the unreduced loss; dout must be a scalar, or an
+    array of that shape for reduction="none" (broadcasting would be a silent bug).
+    """
     dout = np.asarray(dout, dtype=dtype)
-    return dout / count if reduction == "mean" else dout
+    expected = shape if reduction == "none" else ()
+    if dout.shape != expected:
+        raise ValueError(
+            f"the loss's backward got dout of shape {dout.shape}, expected {expected} (the "
+            f"shape of the loss with reduction={reduction!r})"
+        )
+    return dout / math.prod(shape) if reduction == "mean" else dout
 
 
 def mse_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean"):
@@ -56,7 +68,7 @@ def mse_loss_backward(dout, cache) -> np.ndarray:
     Derived in notebooks/03_backpropagation.ipynb.
     """
     residual, reduction = cache
-    return 2 * residual * _upstream(dout, reduction, residual.size, residual.dtype)
+    return 2 * residual * _upstream(dout, reduction, residual.shape, residual.dtype)
 
 
 def l1_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean"):
@@ -76,7 +88,7 @@ def l1_loss_backward(dout, cache) -> np.ndarray:
     Derived in notebooks/07_regression.ipynb.
     """
     residual, reduction = cache
-    return np.sign(residual) * _upstream(dout, reduction, residual.size, residual.dtype)
+    return np.sign(residual) * _upstream(dout, reduction, residual.shape, residual.dtype)
 
 
 def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean",
@@ -103,7 +115,7 @@ def huber_loss_backward(dout, cache) -> np.ndarray:
     Derived in notebooks/07_regression.ipynb.
     """
     residual, delta, reduction = cache
-    return np.clip(residual, -delta, delta) * _upstream(dout, reduction, residual.size,
+    return np.clip(residual, -delta, delta) * _upstream(dout, reduction, residual.shape,
                                                          residual.dtype)
 
 
@@ -132,7 +144,7 @@ def binary_cross_entropy_with_logits_backward(dout, cache) -> np.ndarray:
     """
     logits, target, reduction = cache
     probabilities, _ = sigmoid_forward(logits)
-    return (probabilities - target) * _upstream(dout, reduction, logits.size, logits.dtype)
+    return (probabilities - target) * _upstream(dout, reduction, logits.shape, logits.dtype)
 
 
 def cross_entropy_forward(logits: np.ndarray, target: np.ndarray, reduction: str = "mean"):
@@ -166,6 +178,6 @@ def cross_entropy_backward(dout, cache) -> np.ndarray:
     exp_shifted, sum_exp, target, reduction = cache
     dlogits = exp_shifted / sum_exp[:, None]
     dlogits[np.arange(len(target)), target] -= 1
-    scale = _upstream(dout, reduction, len(target), dlogits.dtype)
+    scale = _upstream(dout, reduction, target.shape, dlogits.dtype)
     dlogits *= scale[:, None] if reduction == "none" else scale
     return dlogits
