@@ -199,6 +199,8 @@ def sandbox_source(grader_pgid: int, submission_folder: str, limit: int):
         ),
         "widgets-inert": (
             "import ipywidgets\n"
+            "from course_lib.widgets.common import grading_mode\n"
+            "assert grading_mode(), 'course_lib.widgets does not see COURSE_GRADING'\n"
             "ipywidgets.interact(lambda a: a, a=(0, 10))\n"
             "display(ipywidgets.IntSlider())"
         ),
