@@ -33,7 +33,7 @@ class Parameter:
 
     Example:
         >>> p = Parameter(np.ones((2, 3)))
-        >>> p.shape, p.grad.sum()
+        >>> p.shape, float(p.grad.sum())
         ((2, 3), 0.0)
     """
 
@@ -181,7 +181,8 @@ class Module:
         missing, unexpected = expected - set(state), set(state) - expected
         if missing or unexpected:
             raise KeyError(
-                f"load_state_dict: missing keys {sorted(missing)}, unexpected keys {sorted(unexpected)}"
+                f"load_state_dict: missing keys {sorted(missing)}, "
+                f"unexpected keys {sorted(unexpected)}"
             )
         for name, p in self.named_parameters():
             if state[name].shape != p.shape:
