@@ -14,9 +14,7 @@ Python ``float``, which NumPy never lets widen an array's dtype).
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -74,32 +72,6 @@ def as_parameter_list(params, owner: str) -> list[Parameter]:
     return params
 
 
-def available_cpus() -> int:
-    """CPUs this process may run on (``Optimizer.num_threads``; notebooks/05_optimizers.ipynb)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
-
-
-class _ThreadPool:
-    """One shared pool of worker threads, re-created after a fork or a size change."""
-
-    def __init__(self):
-        self._pool, self._pid, self._size = None, None, 0
-
-    def get(self, size: int) -> ThreadPoolExecutor:
-        if self._pool is None or self._pid != os.getpid() or self._size != size:
-            if self._pool is not None and self._pid == os.getpid():
-                self._pool.shutdown(wait=True)
-            self._pool = ThreadPoolExecutor(size, thread_name_prefix="course_lib-optim")
-            self._pid, self._size = os.getpid(), size
-        return self._pool
-
-
-_THREADS = _ThreadPool()
-
-
 class ParamState:
     """Base of the per-parameter state objects (momentum buffers, moments, ...).
 
@@ -120,14 +92,6 @@ class Optimizer:
     Subclasses implement ``init_state(p) -> ParamState`` and
     ``update(p, state, lr)``, the maths of one step for one parameter.
 
-    Large models: each parameter's update is independent of the others, so
-    when a model has more than ``parallel_min_size`` values, ``step()``
-    updates its parameters in up to ``num_threads`` threads at once (NumPy
-    releases the interpreter lock inside element-wise operations), as
-    PyTorch spreads its optimizer's work over its intra-op threads. The
-    results are identical to one thread. Set ``Optimizer.num_threads = 1``
-    to turn this off.
-
     Attributes:
         params (list[Parameter]): the parameters to update.
         lr (float): the learning rate; learning-rate schedulers change it.
@@ -136,11 +100,6 @@ class Optimizer:
 
     Taught in notebooks/05_optimizers.ipynb.
     """
-
-    #: Threads for ``step()`` (None: the CPUs available to the process, at most 4).
-    num_threads: int | None = None
-    #: Models with fewer values than this are updated in the calling thread only.
-    parallel_min_size: int = 1 << 17
 
     def __init__(self, params, lr: float):
         owner = type(self).__name__
@@ -162,21 +121,7 @@ class Optimizer:
                 self.state[i] = self.init_state(p)
             elif state.scratch.dtype != p.data.dtype:
                 state.to_dtype(p.data.dtype)
-        threads = self._threads()
-        if threads == 1:
-            for p, state in zip(self.params, self.state, strict=True):
-                self.update(p, state, lr)
-            return
-        # largest first, so that the threads finish at about the same time
-        work = sorted(zip(self.params, self.state, strict=True), key=lambda ps: -ps[0].size)
-        for _ in _THREADS.get(threads).map(lambda ps: self.update(*ps, lr), work):
-            pass
-
-    def _threads(self) -> int:
-        if len(self.params) < 2 or sum(p.size for p in self.params) < self.parallel_min_size:
-            return 1
-        wanted = self.num_threads if self.num_threads is not None else min(available_cpus(), 4)
-        return max(1, min(int(wanted), len(self.params)))
+            self.update(p, self.state[i], lr)
 
     def init_state(self, p: Parameter) -> ParamState:
         raise NotImplementedError

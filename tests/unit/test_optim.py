@@ -1,7 +1,5 @@
 """Unit tests of course_lib.optim: hand-computed steps, dtypes, state, validation."""
 
-import multiprocessing
-import os
 import tracemalloc
 
 import numpy as np
@@ -234,64 +232,3 @@ def test_step_allocates_no_temporary_arrays(make):
     tracemalloc.stop()
     assert peak < p.data.nbytes // 4, f"peak allocation {peak} B for a {p.data.nbytes} B parameter"
 
-
-# ---- threads ------------------------------------------------------------------------------
-def big_problem(seed=0):
-    rng = np.random.default_rng(seed)
-    shapes = [(512, 300), (512,), (300, 200), (10, 200)]  # more than parallel_min_size values
-    start = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    grads = [[rng.normal(size=s).astype(np.float32) for s in shapes] for _ in range(3)]
-    return start, grads
-
-
-@pytest.mark.parametrize("make", [
-    lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-4),
-    lambda ps: RMSprop(ps, centered=True, momentum=0.9),
-    lambda ps: Adam(ps, weight_decay=1e-4),
-    lambda ps: AdamW(ps),
-], ids=["sgd", "rmsprop", "adam", "adamw"])
-def test_threaded_step_gives_identical_results_to_one_thread(make):
-    start, grads = big_problem()
-    results = []
-    for threads in (1, 3):
-        params = [Parameter(s) for s in start]
-        opt = make(params)
-        opt.num_threads = threads
-        assert opt._threads() == threads
-        for step_grads in grads:
-            for p, g in zip(params, step_grads, strict=True):
-                p.grad[...] = g
-            opt.step()
-        results.append([p.data.copy() for p in params])
-    for a, b in zip(*results, strict=True):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_small_models_are_updated_in_the_calling_thread():
-    assert Adam([param(np.ones((10, 10))), param(np.ones(10))])._threads() == 1
-
-
-def _step_in_child(opt, queue):
-    opt.step()
-    queue.put("done")
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
-def test_threaded_step_works_in_a_forked_child_process():
-    """A forked child has no pool threads; the pool must be re-created, not deadlock."""
-    start, grads = big_problem()
-    params = [Parameter(s) for s in start]
-    for p, g in zip(params, grads[0], strict=True):
-        p.grad[...] = g
-    opt = Adam(params)
-    opt.num_threads = 2
-    opt.step()  # creates the pool in this process
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_step_in_child, args=(opt, queue))
-    child.start()
-    child.join(timeout=60)
-    if child.is_alive():
-        child.kill()
-        pytest.fail("the optimizer step hung in a forked child")
-    assert child.exitcode == 0 and queue.get(timeout=5) == "done"
