@@ -356,14 +356,13 @@ def _precision_recall_f1(y_true, y_pred, *, average, pos_label, labels, zero_div
                          "for labels with neither true nor predicted samples")
     if average is None:
         return values
-    if average == "weighted":
-        if support.sum() == 0:
-            return _zero_division_value(zero_division)
-        keep = ~np.isnan(values)
-        return float(np.sum(values[keep] * support[keep]) / np.sum(support[keep])) \
-            if keep.any() else float("nan")
     keep = ~np.isnan(values)  # zero_division=np.nan leaves such classes out of the mean
-    return float(values[keep].mean()) if keep.any() else float("nan")
+    if not keep.any():
+        return float("nan")
+    values, weights = values[keep], support[keep]
+    if average == "weighted" and weights.sum() > 0:
+        return float(np.sum(values * weights) / np.sum(weights))
+    return float(values.mean())  # also "weighted" when no kept class has true samples
 
 
 _AVERAGE_DOC = """
@@ -373,7 +372,8 @@ _AVERAGE_DOC = """
             ``"micro"`` (pool the counts of all classes; equals accuracy for
             multi-class), ``"macro"`` (unweighted mean over classes),
             ``"weighted"`` (mean weighted by each class's number of true
-            samples) or None (one value per class, in sorted label order).
+            samples; unweighted if none has any) or None (one value per
+            class, in sorted label order).
         pos_label: the positive class for ``average="binary"``.
         labels: the classes to include (default: all present).
         zero_division: the value when the denominator is 0: ``"warn"`` (0.0

@@ -131,6 +131,14 @@ def test_binary_edge_cases_match_sklearn(y_true, y_pred, name, zero_division):
     assert_close(*both(name, y_true, y_pred, zero_division=zero_division))
 
 
+@pytest.mark.parametrize("zero_division", ZERO_DIVISION)
+@pytest.mark.parametrize("average", AVERAGES)
+@pytest.mark.parametrize("name", ["precision_score", "recall_score", "f1_score"])
+def test_single_sample_wrong_class_matches_sklearn(name, average, zero_division):
+    """Found by hypothesis: weighted average when the only kept class has no true sample."""
+    assert_close(*both(name, [2], [0], average=average, zero_division=zero_division))
+
+
 def test_precision_without_predicted_positives_warns_and_returns_zero_by_default():
     with pytest.warns(UndefinedMetricWarning, match="zero_division"):
         assert metrics.precision_score([0, 1, 1], [0, 0, 0]) == 0.0
