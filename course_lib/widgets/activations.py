@@ -107,18 +107,9 @@ class ActivationExplorer(Explorer):
             description="saturated if |g'| <", readout_format=".2g",
             continuous_update=False, style=style,
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output(layout=widgets.Layout(min_height="320px"))
         controls = [self.activation, self.x_range, self.saturation, self.negative_slope,
                     self.alpha]
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(controls[:3]), widgets.VBox(controls[3:])]),
-            self.summary,
-            self.output,
-        ])
-        self.update()
-        for control in controls:
-            control.observe(self.update, names="value")
+        self._assemble(controls, min_height="320px")
 
     def pair(self):
         """The (forward, backward) pair for the current controls."""

@@ -100,6 +100,21 @@ class Explorer:
     def update(self, change=None) -> None:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
+    def _assemble(self, controls: list[widgets.Widget], *, min_height: str) -> None:
+        """Lay out ``controls`` in two columns above a summary line and the figure,
+        draw once, and redraw whenever a control changes."""
+        self.summary = widgets.HTML()
+        self.output = widgets.Output(layout=widgets.Layout(min_height=min_height))
+        left = (len(controls) + 1) // 2
+        self.widget = widgets.VBox([
+            widgets.HBox([widgets.VBox(controls[:left]), widgets.VBox(controls[left:])]),
+            self.summary,
+            self.output,
+        ])
+        self.update()
+        for control in controls:
+            control.observe(self.update, names="value")
+
     def _repr_mimebundle_(self, **kwargs):
         if self.widget is None:
             message = f"{self.title}: switched off while grading ({GRADING_VARIABLE}=1)."

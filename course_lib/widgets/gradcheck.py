@@ -174,17 +174,8 @@ class GradientCheckExplorer(Explorer):
             value=eps, base=10, min=EPS_EXPONENTS[0], max=EPS_EXPONENTS[1], step=0.5,
             description="step ε", readout_format=".0e", continuous_update=False, style=style,
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output(layout=widgets.Layout(min_height="340px"))
         controls = [self.function, self.x0, self.eps, self.method, self.dtype]
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(controls[:3]), widgets.VBox(controls[3:])]),
-            self.summary,
-            self.output,
-        ])
-        self.update()
-        for control in controls:
-            control.observe(self.update, names="value")
+        self._assemble(controls, min_height="340px")
 
     def update(self, change=None) -> None:
         """Recompute the error curves for the current controls and redraw."""

@@ -111,17 +111,8 @@ class XORExplorer(Explorer):
             value=seed, min=0, max=n_starts - 1, description="seed",
             continuous_update=False, style=style,
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output(layout=widgets.Layout(min_height="300px"))
         controls = [self.hidden_units, self.activation, self.learning_rate, self.epochs, self.seed]
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(controls[:3]), widgets.VBox(controls[3:])]),
-            self.summary,
-            self.output,
-        ])
-        self.update()
-        for control in controls:
-            control.observe(self.update, names="value")
+        self._assemble(controls, min_height="300px")
 
     def update(self, change=None) -> None:
         """Train (or fetch from the cache) for the current controls and redraw."""
