@@ -36,8 +36,10 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# The course's bin/ comes first on PATH, so `course` and `python` in a JupyterLab
+# terminal (File > New > Terminal) are the course's own.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 # nbgrader adds menus to the JupyterLab it is installed in, so it lives in an
 # environment of its own, used only by tests/grading/test_nbgrader_compat.py.

@@ -130,16 +130,19 @@ def test_make_lab_serves_jupyterlab_with_the_course_kernel(tmp_path):
             client.wait_for_ready(timeout=60)
             printed = []
             reply = client.execute_interactive(
-                "import sys, course_lib; print(sys.prefix, 'torch' in sys.modules)",
+                "import shutil, sys, course_lib\n"
+                "print(sys.prefix, 'torch' in sys.modules, shutil.which('course'))",
                 output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
                 timeout=60,
             )
             assert reply["content"]["status"] == "ok"
         finally:
             client.stop_channels()
-        prefix, torch_loaded = "".join(printed).split()
+        prefix, torch_loaded, course_command = "".join(printed).split()
         assert Path(prefix).resolve() == (ROOT / ".venv").resolve()
         assert torch_loaded == "False"
+        # Terminals and `!` commands find the course's own `course` command.
+        assert Path(course_command).parent.resolve() == VENV_BIN.resolve(), course_command
         api(base, f"/api/sessions/{session['id']}", token, method="DELETE")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
