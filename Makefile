@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/xor_success_rate.py
 	$(BIN)/python benchmarks/engine_vs_torch.py
 
 # make grade SOURCE=solutions/01_xor.ipynb SUBMISSIONS=path/to/submissions [OUT=gradebook] [JOBS=2]
