@@ -3,7 +3,9 @@
 - exercises/ matches `course release --check`;
 - no hidden test, solution marker or output reaches exercises/, and every answer is a stub;
 - every graded function is checked to be the learner's own (`__module__ == "__main__"`);
-- the points an exercise announces are the points its tests carry.
+- the points an exercise announces are the points its tests carry;
+- test cells import the shared grading code (course_lib.grading.exercise_support), each
+  in the cell that uses it, instead of repeating it.
 """
 
 from __future__ import annotations
@@ -119,3 +121,22 @@ def test_announced_points_are_the_points_of_the_tests(name):
         elif nbgrader(cell).get("grade"):
             headings[-1][2] += nbgrader(cell)["points"]
     assert headings and all(said == counted for _, said, counted in headings), headings
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_test_cells_import_the_shared_grading_code_instead_of_repeating_it(name):
+    # Shared code lives in course_lib.grading.exercise_support; each test cell imports what it
+    # uses itself, so that it still runs when the grader restores it alone by grade_id.
+    shared = re.compile(r"\b(graded_alone|xor_references|forward_references|backprop_references)\b")
+    for cell in read("solutions", name).cells:
+        if not nbgrader(cell).get("grade"):
+            continue
+        grade_id = nbgrader(cell)["grade_id"]
+        assert "types.FunctionType" not in cell.source, grade_id
+        assert not re.search(r"^def (graded_alone|reference_\w+)\(", cell.source, re.M), grade_id
+        used = set(shared.findall(cell.source))
+        imported = re.search(
+            r"^from course_lib\.grading\.exercise_support import (.+)$", cell.source, re.M
+        )
+        names = set(re.split(r",\s*", imported.group(1))) if imported else set()
+        assert used <= names, f"{grade_id} uses {sorted(used - names)} without importing it"
