@@ -13,6 +13,8 @@ nbgrader's generate_assignment does (``release.py``); grading restores every
 test from the source (``plan.py``) and runs the notebook in a fresh, limited
 kernel (``runner.py``, ``kernel.py``); ``gradebook.py`` grades a folder in
 parallel and writes results, the CSV gradebook and feedback (``feedback.py``).
+Exercise test cells import ``exercise_support.graded_alone`` so that each task
+is graded on its own.
 Taught in no notebook: this is the course's tooling.
 """
 
