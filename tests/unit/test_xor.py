@@ -17,6 +17,7 @@ from course_lib.xor import (
     XORNetworks,
     init_xor_networks,
     train_xor_networks,
+    train_xor_networks_from,
     xor_loss_and_gradients,
 )
 
@@ -184,3 +185,43 @@ def test_select_returns_one_network_that_predicts_like_its_row_in_the_batch():
         np.testing.assert_array_equal(
             one.predict_proba(XOR_X)[0], result.networks.predict_proba(XOR_X)[index]
         )
+
+
+def test_training_from_given_networks_matches_training_from_their_seeds_and_copies_them():
+    start = init_xor_networks(3, [2, 8], activation="relu")
+    untouched = start.copy()
+    from_networks = train_xor_networks_from(start, lr=0.5, epochs=200, snapshot_epochs=[0, 200])
+    from_seeds = train_xor_networks(3, [2, 8], activation="relu", lr=0.5, epochs=200)
+    np.testing.assert_array_equal(from_networks.losses, from_seeds.losses)
+    np.testing.assert_array_equal(from_networks.correct, from_seeds.correct)
+    for name in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_array_equal(getattr(start, name), getattr(untouched, name), name)
+    np.testing.assert_array_equal(from_networks.snapshots[0].W1, untouched.W1)
+
+
+def test_a_nudged_start_trains_from_the_nudged_weights():
+    start = init_xor_networks(2, [0])
+    start.W1 += 0.5
+    result = train_xor_networks_from(start, lr=1.0, epochs=0)
+    np.testing.assert_allclose(result.losses[0], start.loss(), rtol=1e-12)
+    assert not np.allclose(result.losses[0], init_xor_networks(2, [0]).loss())
+
+
+def test_a_stuck_network_is_on_a_plateau_not_at_a_minimum():
+    # Seed 0 gets stuck with 2 hidden units (notebooks/01_xor_from_scratch.ipynb): while
+    # it trains on, its loss keeps falling towards ln(2)/2 from above, its weights keep
+    # growing and its gradient keeps shrinking, so it never settles at finite weights.
+    first = train_xor_networks(2, [0], lr=1.0, epochs=2000)
+    later = train_xor_networks_from(first.networks, lr=1.0, epochs=4000)
+    assert not first.solved[0] and not later.solved[0]
+    assert np.all(np.diff(later.losses[:, 0]) < 0)
+    assert later.final_loss[0] > np.log(2) / 2
+    assert np.linalg.norm(later.networks.W1) > np.linalg.norm(first.networks.W1) + 0.1
+    gradient_norm = [np.sqrt(sum((g**2).sum() for g in xor_loss_and_gradients(n)[1]))
+                     for n in (first.networks, later.networks)]
+    assert gradient_norm[1] < gradient_norm[0] / 2
+
+
+def test_training_from_something_else_than_networks_is_refused():
+    with pytest.raises(ValueError, match="init_xor_networks"):
+        train_xor_networks_from(np.zeros((2, 2)), epochs=5)
