@@ -94,13 +94,14 @@ def plot_activation(
         _, ax = plt.subplots(figsize=(4.5, 3.5))
     ax.axhline(0, color="gray", lw=0.6)
     ax.axvline(0, color="gray", lw=0.6)
-    ax.plot(curve.x, curve.value, lw=2, color="tab:blue", label=f"{name}(x)")
+    # Red and blue are kept for the classes of chapter 01; derivatives are orange everywhere.
+    ax.plot(curve.x, curve.value, lw=2, color="black", label=f"{name}(x)")
     ax.plot(curve.x, curve.slope, lw=2, ls="--", color="tab:orange", label=f"{name}'(x)")
     if saturation is not None:
         mask = curve.saturated(saturation)
         if mask.any():
             ax.fill_between(curve.x, 0, 1, where=mask, transform=ax.get_xaxis_transform(),
-                            color="tab:red", alpha=0.12, lw=0,
+                            color="tab:gray", alpha=0.2, lw=0,
                             label=f"saturated: |{name}'| < {saturation:g}")
     ax.set(title=title if title is not None else name, xlabel="x", ylabel="value",
            xlim=x_range)

@@ -14,6 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+#: Two classes are always blue circles (class 0) and red squares (class 1), on a
+#: plane shaded from blue to red, in every chapter.
+BINARY_COLORS = ("tab:blue", "tab:red")
 
 
 def decision_grid(
@@ -63,6 +66,9 @@ def plot_decision_boundary(
       is drawn as a black line;
     - class scores or probabilities, shape (M, K) with K >= 2: each region is
       coloured by its ``argmax`` class.
+
+    Two classes look the same either way: class 0 blue circles, class 1 red
+    squares (``BINARY_COLORS``).
 
     Taught in notebooks/01_xor_from_scratch.ipynb.
 
@@ -116,19 +122,26 @@ def plot_decision_boundary(
             handles.append(Line2D([], [], color="black", lw=1.5, label="boundary p = 0.5"))
         if colorbar:
             ax.figure.colorbar(shading, ax=ax, label="p(class 1)")
-        colours = ["tab:blue", "tab:red"] if len(classes) <= 2 else None
+        colours = BINARY_COLORS if len(classes) <= 2 else None
     else:
         regions = scores.argmax(axis=1).reshape(xx.shape)
         n_classes = max(scores.shape[1], len(classes))
-        ax.contourf(
-            xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10",
-            vmin=-0.5, vmax=9.5, alpha=0.35,
-        )
-        colours = None
+        if n_classes == 2:
+            ax.contourf(xx, yy, regions, levels=[-0.5, 0.5, 1.5], colors=BINARY_COLORS,
+                        alpha=0.35)
+            colours = BINARY_COLORS
+        else:
+            ax.contourf(
+                xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10",
+                vmin=-0.5, vmax=9.5, alpha=0.35,
+            )
+            colours = None
+    zero_one = set(classes.tolist()) <= {0, 1}
     for i, c in enumerate(classes):
-        colour = colours[i] if colours else plt.get_cmap("tab10")(int(c) % 10)
+        slot = int(c) if colours and zero_one else i  # class 1 is red even when drawn alone
+        colour = colours[slot] if colours else plt.get_cmap("tab10")(int(c) % 10)
         ax.scatter(
-            *X[y == c].T, s=70, marker=_MARKERS[i % len(_MARKERS)], color=colour,
+            *X[y == c].T, s=70, marker=_MARKERS[slot % len(_MARKERS)], color=colour,
             edgecolors="black", linewidths=1, zorder=3, label=names[i] if i < len(names) else None,
         )
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel, xlim=(xx.min(), xx.max()),

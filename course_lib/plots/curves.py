@@ -13,6 +13,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+#: Colours of the runs that succeeded and of those that failed. Red and blue are
+#: kept for the two classes of a classifier (class 1 red squares, class 0 blue
+#: circles, as in ``plots.boundaries``), so a loss panel next to a boundary
+#: cannot be read as a class.
+OUTCOME_COLORS = ("tab:green", "tab:purple")
+
 
 def plot_loss_curves(
     curves: Mapping[str, Sequence[float]] | Sequence[float] | np.ndarray,
@@ -20,6 +26,7 @@ def plot_loss_curves(
     ax: Axes | None = None,
     keys: Sequence[str] | None = None,
     log_y: bool = False,
+    colors: Sequence | None = None,
     title: str = "Loss during training",
     xlabel: str = "epoch",
     ylabel: str = "loss",
@@ -36,6 +43,7 @@ def plot_loss_curves(
         ax: where to draw; a new figure is made when None.
         keys: the labels to draw, in order.
         log_y: logarithmic loss axis (useful when the loss falls by decades).
+        colors: one matplotlib colour per curve, in order (default: the colour cycle).
         title, xlabel, ylabel: labels of the axes.
 
     Returns:
@@ -64,10 +72,15 @@ def plot_loss_curves(
             )
     if not selected:
         raise ValueError("there is no curve to draw: pass a 1-D sequence or a mapping of them.")
+    if colors is not None and len(colors) != len(selected):
+        raise ValueError(
+            f"colors has {len(colors)} entries for {len(selected)} curves; pass one per curve."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
-    for label, values in selected.items():
-        ax.plot(np.arange(len(values)), values, label=label, lw=1.8)
+    for i, (label, values) in enumerate(selected.items()):
+        color = None if colors is None else colors[i]
+        ax.plot(np.arange(len(values)), values, label=label, lw=1.8, color=color)
     if log_y:
         ax.set_yscale("log")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
@@ -118,8 +131,8 @@ def plot_loss_curves_by_outcome(
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     epochs = np.arange(losses.shape[0])
-    for flag, colour, label in ((True, "tab:green", outcome_labels[0]),
-                                (False, "tab:red", outcome_labels[1])):
+    for flag, colour, label in ((True, OUTCOME_COLORS[0], outcome_labels[0]),
+                                (False, OUTCOME_COLORS[1], outcome_labels[1])):
         columns = np.flatnonzero(succeeded == flag)
         if len(columns):
             lines = ax.plot(epochs, losses[:, columns], color=colour, lw=0.8, alpha=0.35)

@@ -13,6 +13,9 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
+#: Gradients are orange, like the derivative curves of ``plots.activations``.
+GRADIENT_COLOR = "tab:orange"
+
 
 def graph_layout(inputs_of: Mapping[str, Sequence[str]]) -> dict[str, tuple[float, float]]:
     """Place each node in a column by depth; rows one unit apart, centred on y = 0.
@@ -78,8 +81,8 @@ def plot_computational_graph(
         inputs_of: node -> the nodes it is computed from (leaves: empty).
         labels: text inside each box, e.g. ``{"z": "z = u + b"}`` (default: the name).
         values: forward value of each node, written in black as ``= 0.73``.
-        grads: gradient of the loss with respect to each node, written in red
-            as ``dL/dz = -0.11``.
+        grads: gradient of the loss with respect to each node, written in orange
+            (the colour of derivatives in chapters 02 and 03) as ``dL/dz = -0.11``.
         grad_of: the loss's name in the gradient labels.
         ax: where to draw; a new figure is made when None.
         title: the title.
@@ -117,7 +120,7 @@ def plot_computational_graph(
                     fontsize=9)
         if node in grads:
             ax.text(x, y - dy - 0.04, f"d{grad_of}/d{node} = {grads[node]:.4g}", ha="center",
-                    va="top", fontsize=9, color="tab:red")
+                    va="top", fontsize=9, color=GRADIENT_COLOR)
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.set_title(title)

@@ -65,3 +65,14 @@ def test_bad_ranges_are_reported():
         activation_curve(F.relu_forward, F.relu_backward, x_range=(1, -1))
     with pytest.raises(ValueError, match="empty"):
         plot_activations({})
+
+
+def test_the_class_colours_red_and_blue_are_not_used_and_the_derivative_is_orange():
+    from matplotlib.colors import to_rgba
+
+    ax = plot_activation(F.tanh_forward, F.tanh_backward, name="tanh", x_range=(-6, 6))
+    value, slope = [line for line in ax.get_lines() if line.get_label().startswith("tanh")]
+    assert to_rgba(slope.get_color()) == to_rgba("tab:orange")
+    used = {to_rgba(line.get_color()) for line in ax.get_lines()}
+    used |= {tuple(c.get_facecolor()[0]) for c in ax.collections}
+    assert used.isdisjoint({to_rgba("tab:red"), to_rgba("tab:blue")})

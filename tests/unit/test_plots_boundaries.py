@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 
 from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
@@ -82,3 +83,34 @@ def test_points_must_be_two_dimensional_and_match_the_labels():
         plot_decision_boundary(vertical_line_at(0), np.zeros((4, 3)), XOR_Y)
     with pytest.raises(ValueError, match="one label per row"):
         plot_decision_boundary(vertical_line_at(0), XOR_X, XOR_Y[:3])
+
+
+def scatter_styles(ax):
+    """(face colour as RGBA, number of marker vertices) of each class's points, in order."""
+    collections = [c for c in ax.collections if isinstance(c, PathCollection)]
+    return [(tuple(c.get_facecolor()[0]), len(c.get_paths()[0].vertices)) for c in collections]
+
+
+def test_two_classes_are_blue_circles_and_red_squares_for_probabilities_and_for_scores():
+    from matplotlib.colors import to_rgba
+
+    def probability(P):
+        return vertical_line_at(0.5)(P)
+
+    def scores(P):
+        return np.column_stack([1 - probability(P), probability(P)])
+
+    for predict in (probability, scores):
+        ax = plot_decision_boundary(predict, XOR_X, XOR_Y)
+        (blue, circle_vertices), (red, square_vertices) = scatter_styles(ax)
+        assert blue == to_rgba("tab:blue") and red == to_rgba("tab:red")
+        assert circle_vertices > square_vertices  # a circle has many vertices, a square few
+        plt.close("all")
+
+
+def test_class_one_drawn_alone_is_still_red():
+    from matplotlib.colors import to_rgba
+
+    ax = plot_decision_boundary(vertical_line_at(0.5), XOR_X[1:3], np.array([1, 1]))
+    ((colour, _),) = scatter_styles(ax)
+    assert colour == to_rgba("tab:red")

@@ -58,3 +58,22 @@ def test_runs_are_coloured_by_outcome_and_counted_in_the_legend():
 def test_outcome_shapes_must_agree():
     with pytest.raises(ValueError, match="shape"):
         plot_loss_curves_by_outcome(np.ones((5, 3)), np.ones(4, dtype=bool))
+
+
+def test_colors_give_one_colour_per_curve_and_must_match_their_number():
+    from matplotlib.colors import to_rgba
+
+    curves = {"a loss": [2.0, 1.0], "b loss": [3.0, 1.0]}
+    ax = plot_loss_curves(curves, colors=["black", "tab:green"])
+    assert [to_rgba(line.get_color()) for line in ax.get_lines()] == [
+        to_rgba("black"), to_rgba("tab:green")]
+    with pytest.raises(ValueError, match="one per curve"):
+        plot_loss_curves([1.0, 0.5], colors=["black", "red"])
+
+
+def test_outcome_colours_are_not_the_class_colours_red_and_blue():
+    from matplotlib.colors import to_rgba
+
+    ax = plot_loss_curves_by_outcome(np.ones((3, 2)), np.array([True, False]))
+    colours = {to_rgba(line.get_color()) for line in ax.get_lines()}
+    assert colours.isdisjoint({to_rgba("tab:red"), to_rgba("tab:blue")})

@@ -38,3 +38,12 @@ def test_unknown_inputs_and_cycles_are_reported():
         graph_layout({"u": ["x"]})
     with pytest.raises(ValueError, match="cycle"):
         graph_layout({"a": ["b"], "b": ["a"]})
+
+
+def test_gradients_are_written_in_the_derivative_colour_orange():
+    from matplotlib.colors import to_rgba
+
+    ax = plot_computational_graph({"x": [], "u": ["x"]}, grads={"x": 2.0, "u": 1.0})
+    gradient_texts = [t for t in ax.texts if t.get_text().startswith("dL/d")]
+    assert len(gradient_texts) == 2
+    assert {to_rgba(t.get_color()) for t in gradient_texts} == {to_rgba("tab:orange")}

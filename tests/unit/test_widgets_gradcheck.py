@@ -97,3 +97,19 @@ def test_in_grading_mode_nothing_is_computed(monkeypatch):
 def test_bad_settings_raise_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         GradientCheckExplorer(**kwargs)
+
+
+def test_each_method_is_drawn_in_its_colour_and_the_class_colours_are_not_used():
+    from matplotlib.colors import to_rgba
+
+    from course_lib.widgets.common import new_figure
+
+    explorer = GradientCheckExplorer()
+    fig, ax = new_figure()
+    errors = difference_errors("sin", 1.0)
+    marked = difference_errors("sin", 1.0, eps=np.array([1e-6]))
+    explorer._draw(ax, errors, marked, "sin", 1.0, "central", np.float64)
+    by_label = {line.get_label(): to_rgba(line.get_color()) for line in ax.get_lines()}
+    for method, colour in gradcheck_widget.METHOD_COLORS.items():
+        assert by_label[f"{method} difference"] == to_rgba(colour)
+    assert set(by_label.values()).isdisjoint({to_rgba("tab:red"), to_rgba("tab:blue")})
