@@ -3,8 +3,9 @@
 Each notebook runs top to bottom in a fresh kernel of the current Python, from
 its own folder, with progress bars off (``TQDM_DISABLE=1``) and without
 per-cell timing metadata, so that re-running an unchanged notebook changes
-nothing but what the code itself prints. Widget state is not stored: a
-notebook keeps the widgets' text fallback and renders on GitHub.
+nothing but what the code itself prints. Widget state and widget views
+are not stored: a notebook keeps the widgets' text fallback and renders on
+GitHub.
 
 Usage::
 
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 DEFAULT_CELL_TIMEOUT = 600
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute_notebook(path: Path, *, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> float:
@@ -48,10 +50,22 @@ def execute_notebook(path: Path, *, cell_timeout: int = DEFAULT_CELL_TIMEOUT) ->
     client.execute()
     elapsed = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)
+    drop_widget_views(notebook)
     temporary = path.with_name(f".{path.name}.tmp")
     nbformat.write(notebook, temporary)
     temporary.replace(path)
     return elapsed
+
+
+def drop_widget_views(notebook) -> None:
+    """Keep only the text fallback of widget outputs.
+
+    Without stored widget state a widget view cannot be drawn anyway, and its
+    random model id would change the file at every run.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def main(argv: list[str] | None = None) -> int:

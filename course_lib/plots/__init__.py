@@ -1,8 +1,10 @@
 """Figures used by the lectures: every function labels its axes and returns the Figure/Axes.
 
 - ``images``: ``image_grid`` (notebooks/00_start_here.ipynb, 10_pytorch_fashion_mnist.ipynb)
-- ``boundaries``: ``plot_decision_boundary``, ``decision_grid`` (notebooks/01_xor_from_scratch.ipynb)
-- ``curves``: ``plot_loss_curves``, ``plot_loss_curves_by_outcome`` (notebooks/01_xor_from_scratch.ipynb)
+- ``boundaries``: ``plot_decision_boundary``, ``decision_grid``
+  (notebooks/01_xor_from_scratch.ipynb)
+- ``curves``: ``plot_loss_curves``, ``plot_loss_curves_by_outcome``
+  (notebooks/01_xor_from_scratch.ipynb)
 - ``activations``: ``plot_activation``, ``plot_activations``, ``activation_curve``
   (notebooks/02_forward_propagation.ipynb)
 - ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)

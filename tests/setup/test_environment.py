@@ -1,9 +1,9 @@
-"""The three descriptions of the environment agree: pyproject.toml, constraints.txt, environment.yml."""
+"""The three descriptions of the environment agree: pyproject, constraints.txt, environment.yml."""
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -78,7 +78,9 @@ def test_environment_yml_installs_every_runtime_dependency_at_the_pinned_version
 
 def test_environment_yml_python_matches_the_tested_python():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pythons = [d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    pythons = [
+        d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python")
+    ]
     assert pythons == ["python=3.11"]
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert Version("3.11") in SpecifierSet(requires)

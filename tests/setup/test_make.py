@@ -58,7 +58,9 @@ def wait_for(condition, timeout: float, what: str, process: subprocess.Popen):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"`make lab` exited with {process.returncode} while waiting for {what}")
+            raise AssertionError(
+                f"`make lab` exited with {process.returncode} while waiting for {what}"
+            )
         try:
             value = condition()
             if value:
@@ -117,7 +119,11 @@ def test_make_lab_serves_jupyterlab_with_the_course_kernel(tmp_path):
             "/api/sessions",
             token,
             method="POST",
-            body={"path": "notebooks/00_start_here.ipynb", "type": "notebook", "kernel": {"name": "python3"}},
+            body={
+                "path": "notebooks/00_start_here.ipynb",
+                "type": "notebook",
+                "kernel": {"name": "python3"},
+            },
         )
         kernel_id = session["kernel"]["id"]
         connection_file = wait_for(
