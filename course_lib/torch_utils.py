@@ -109,6 +109,16 @@ def _correct(output: torch.Tensor, target: torch.Tensor) -> int | None:
     return None
 
 
+def _mean_scores(loss_sum: float, correct: int | None, seen: int, caller: str) -> dict[str, float]:
+    """Per-sample mean loss (and accuracy when ``correct`` was counted) as plain floats."""
+    if seen == 0:
+        raise ValueError(f"{caller}: the loader yielded no batches")
+    scores = {"loss": loss_sum / seen}
+    if correct is not None:
+        scores["accuracy"] = correct / seen
+    return scores
+
+
 def train_epoch(model, loader, loss_fn, optimizer, *, device=None) -> dict[str, float]:
     """One pass over ``loader`` with the five training steps, in train mode.
 
@@ -145,12 +155,7 @@ def train_epoch(model, loader, loss_fn, optimizer, *, device=None) -> dict[str, 
         seen += len(X)
         batch_correct = _correct(output.detach(), y)
         correct = None if batch_correct is None or correct is None else correct + batch_correct
-    if seen == 0:
-        raise ValueError("train_epoch: the loader yielded no batches")
-    scores = {"loss": loss_sum / seen}
-    if correct is not None:
-        scores["accuracy"] = correct / seen
-    return scores
+    return _mean_scores(loss_sum, correct, seen, "train_epoch")
 
 
 @torch.no_grad()
@@ -179,9 +184,4 @@ def evaluate(model, loader, loss_fn, *, device=None) -> dict[str, float]:
                 correct + batch_correct
     finally:
         model.train(was_training)
-    if seen == 0:
-        raise ValueError("evaluate: the loader yielded no batches")
-    scores = {"loss": loss_sum / seen}
-    if correct is not None:
-        scores["accuracy"] = correct / seen
-    return scores
+    return _mean_scores(loss_sum, correct, seen, "evaluate")

@@ -28,7 +28,6 @@ in benchmarks/xor_success_rate.py).
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 import os
@@ -39,6 +38,7 @@ from tqdm.auto import tqdm
 
 from course_lib.data.batches import minibatches
 from course_lib.metrics import accuracy_score
+from course_lib.nn.container import accepts_input_grad
 from course_lib.nn.loss import BCEWithLogitsLoss
 
 #: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
@@ -276,11 +276,7 @@ def _progress_disabled(progress: bool) -> bool:
 
 def _backward_kwargs(model) -> dict:
     """``input_grad=False`` when the model supports it (no gradient for the data)."""
-    try:
-        accepts = "input_grad" in inspect.signature(model.backward).parameters
-    except (TypeError, ValueError):
-        accepts = False
-    return {"input_grad": False} if accepts else {}
+    return {"input_grad": False} if accepts_input_grad(model) else {}
 
 
 # ---- fit, evaluate, predict --------------------------------------------------------------

@@ -77,7 +77,7 @@ class Sequential(Module):
         stop = 0 if input_grad else self._first_trainable_index(layers)
         for index in reversed(range(stop, len(layers))):
             layer = layers[index]
-            if index == stop and not input_grad and _accepts_input_grad(layer):
+            if index == stop and not input_grad and accepts_input_grad(layer):
                 dout = self._run(index, layer, "backward", layer.backward, dout,
                                  input_grad=False)
             else:
@@ -103,9 +103,12 @@ class Sequential(Module):
             ) from error
 
 
-def _accepts_input_grad(layer: Module) -> bool:
+def accepts_input_grad(layer: Module) -> bool:
     """Whether ``layer.backward`` takes ``input_grad`` (a module written without it, e.g. a
-    learner's own, is called with ``dout`` alone)."""
+    learner's own, is called with ``dout`` alone). Used by ``Sequential`` and ``fit``.
+
+    Taught in notebooks/08_classification.ipynb (the training loop).
+    """
     backward = layer.backward
     return _takes_input_grad(getattr(backward, "__func__", backward))
 
