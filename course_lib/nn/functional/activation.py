@@ -29,16 +29,30 @@ def relu_backward(dout: np.ndarray, cache) -> np.ndarray:
     return dout * (out > 0)
 
 
-def sigmoid_forward(x: np.ndarray):
+def sigmoid(x: np.ndarray) -> np.ndarray:
     r"""Logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, computed stably.
 
     With :math:`e = e^{-|x|} \in (0, 1]` (never overflows):
     :math:`\sigma(x) = 1/(1+e)` for :math:`x \ge 0` and :math:`e/(1+e)` otherwise.
-    Shapes: any; out has x's shape. Returns ``(out, cache)``; the cache is ``out``.
-    Taught in notebooks/03_backpropagation.ipynb.
+    Shapes: any; the result has x's shape and dtype. The course's one sigmoid:
+    every other part of course_lib calls this one.
+
+    Example:
+        >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+        array([0. , 0.5, 1. ])
+
+    Taught in notebooks/02_forward_propagation.ipynb.
     """
     e = np.exp(-np.abs(x))
-    out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_forward(x: np.ndarray):
+    r"""Logistic sigmoid :math:`\sigma(x)` (see :func:`sigmoid`). Shapes: any; out has x's shape.
+
+    Returns ``(out, cache)``; the cache is ``out``. Taught in notebooks/03_backpropagation.ipynb.
+    """
+    out = sigmoid(x)
     return out, out
 
 
