@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_info
 
 from course_lib import nn, optim
 from course_lib.data.fashion_mnist import load_fashion_mnist
+from course_lib.nn.fast import backward_without_input_gradient
 from course_lib.train import fit, predict
 
 LAYERS = [(784, 512), (512, 512), (512, 10)]
@@ -135,7 +136,7 @@ def profile_course_epoch(train, seed):
         loss_fn(output, y_batch)
         dout = loss_fn.backward()
         t3 = time.perf_counter()
-        model.backward(dout, input_grad=False)
+        backward_without_input_gradient(model, dout)
         t4 = time.perf_counter()
         optimizer.step()
         t5 = time.perf_counter()
@@ -167,7 +168,7 @@ def compare_phases(model, optimizer, X_batch, y_batch, repeats=30):
         loss_fn(model(X_batch), y_batch)
 
     def ours_backward():
-        model.backward(loss_fn.backward(), input_grad=False)
+        backward_without_input_gradient(model, loss_fn.backward())
 
     def twin_forward():
         twin_forward.loss = twin_loss_fn(twin(X_t), y_t)

@@ -14,7 +14,9 @@ The policy:
 - **ValueError** for a value of the right type that is not allowed: a negative
   learning rate, a probability of 1.5, arrays whose shapes do not match.
 - Every message says where (the function or class), which argument, what was
-  received, and what to do instead.
+  received, and what to do instead. ``where``, the first words of a message,
+  is a string (the caller's name) or the object itself (a layer, whose
+  ``repr`` is only built when a message is).
 
 Randomness: every random function and class takes ``rng``, either a
 ``numpy.random.Generator`` (used as it is, so one generator can drive a whole
@@ -24,7 +26,7 @@ scikit-learn: two runs then differ. Functions whose results a chapter measures
 (the data sets, the splits) have no default for ``rng``, so the seed is always
 written down. Global random state is never used.
 
-No notebook teaches this module: it is the plumbing that keeps the formulas
+Taught in no notebook: this module is the plumbing that keeps the formulas
 the notebooks print free of checks.
 """
 
@@ -114,7 +116,8 @@ def number(value, name: str, where: str, *, low=None, high=None, low_inclusive: 
     if ok and high is not None:
         ok = value <= high if high_inclusive else value < high
     if not ok:
-        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        left = "[" if low_inclusive and low is not None else "("
+        right = "]" if high_inclusive and high is not None else ")"
         low_text, high_text = "-inf" if low is None else low, "inf" if high is None else high
         interval = f"{left}{low_text}, {high_text}{right}"
         raise ValueError(f"{where}: {name} must be a finite number in {interval}, got {value!r}")
@@ -269,14 +272,13 @@ def class_indices(logits, target, where: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---- the backward pass ----------------------------------------------------------------------
-def forward_ran(cache, where: str):
-    """The cache of the last forward pass; RuntimeError if there was none (it is None)."""
-    if cache is None:
+def forward_ran(ran: bool, where) -> None:
+    """RuntimeError unless a forward pass ran before this backward pass."""
+    if not ran:
         raise RuntimeError(
             f"{where}: backward() was called before forward(). Run the forward pass "
             f"first (out = model(x), or loss = loss_fn(pred, y) for a loss), then backward."
         )
-    return cache
 
 
 def dout_shape(dout, expected: tuple[int, ...], where: str) -> np.ndarray:

@@ -90,7 +90,7 @@ def extrapolated_numerical_gradient(f, x: np.ndarray, eps: float = 1e-3) -> np.n
     than 1e-6), and the rounding error, about :math:`10^{-16} |f| / h`, shrinks
     a thousandfold. Arguments as ``numerical_gradient``; 4 * x.size calls of f.
 
-    Taught in notebooks/03_backpropagation.ipynb (as an aside).
+    Taught in no notebook: the course's own gradient-check tests use it.
     """
     return (4 * numerical_gradient(f, x, eps) - numerical_gradient(f, x, 2 * eps)) / 3
 
@@ -121,7 +121,8 @@ class GradientComparison:
         relative_error: ``relative_error(analytic, numeric)``.
         worst_index: index of the entry with the largest absolute difference.
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Taught in no notebook by this name: it is a row of the table that
+    ``check_function`` prints in notebooks/03_backpropagation.ipynb.
     """
 
     name: str
@@ -161,7 +162,8 @@ class GradcheckResult:
     ``result.max_relative_error`` the worst of all, ``result.passed()``
     compares it with a tolerance; ``print(result)`` shows a table.
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Taught in no notebook by this name: it is what ``check_function`` returns
+    in notebooks/03_backpropagation.ipynb.
     """
 
     comparisons: tuple[GradientComparison, ...]
@@ -300,7 +302,8 @@ def check_module(module, x, *args, eps: float = 1e-6, seed: int = 0,
         >>> check_module(layer, np.ones((4, 3))).passed()
         True
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written), which
+    checks batch norm's backward with it.
     """
     x = np.array(x, copy=True)
     _require_float64(x, "the input", "Pass x.astype(np.float64).")
@@ -308,7 +311,7 @@ def check_module(module, x, *args, eps: float = 1e-6, seed: int = 0,
     for name, p in named:
         _require_float64(p.data, f"parameter '{name}'", "Convert the module: module.double().")
     saved_grads = [p.grad.copy() for _, p in named]
-    saved_state = module.state_dict()
+    saved_state = {name: array.copy() for name, array in module.state_dict().items()}
     try:
         module.zero_grad()
         out = module(x, *args)

@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 
 from course_lib.data.batches import minibatches
 from course_lib.metrics import accuracy_score
-from course_lib.nn.container import accepts_input_grad
+from course_lib.nn.fast import backward_without_input_gradient
 from course_lib.nn.loss import BCEWithLogitsLoss
 
 #: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
@@ -166,7 +166,9 @@ class EarlyStopping(Callback):
         if self._improved(value):
             self.best, self.best_epoch, self._waited = value, epoch, 0
             if self.restore_best_weights:
-                self.best_weights = model.state_dict()
+                # state_dict() holds the live arrays (as in PyTorch): keep copies
+                self.best_weights = {name: array.copy()
+                                     for name, array in model.state_dict().items()}
             return False
         self._waited += 1
         if self._waited >= self.patience:
@@ -274,11 +276,6 @@ def _progress_disabled(progress: bool) -> bool:
     return not progress or env not in ("", "0", "false", "no")
 
 
-def _backward_kwargs(model) -> dict:
-    """``input_grad=False`` when the model supports it (no gradient for the data)."""
-    return {"input_grad": False} if accepts_input_grad(model) else {}
-
-
 # ---- fit, evaluate, predict --------------------------------------------------------------
 def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         val_data=None, scheduler=None, metrics: Iterable | dict = (),
@@ -350,7 +347,6 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
     if val is not None:
         keys += [f"val_{k}" for k in ["loss", *metric_fns]]
     history: dict[str, list[float]] = {k: [] for k in [*keys, "lr"]}
-    backward_kwargs = _backward_kwargs(model)
     if drop_last and len(X) < batch_size:
         raise ValueError(f"fit: drop_last=True with {len(X)} samples and batch_size={batch_size} "
                          "leaves no batch to train on; lower batch_size")
@@ -375,7 +371,8 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
                 loss = loss_fn(output, y_batch)
                 if not math.isfinite(loss):
                     raise _diverged(history, epoch, batch, n_batches, loss, lr)
-                model.backward(loss_fn.backward(), **backward_kwargs)
+                # model.backward(loss_fn.backward()), minus the gradient of the data
+                backward_without_input_gradient(model, loss_fn.backward())
                 optimizer.step()
                 optimizer.zero_grad()
                 loss_sum += loss * len(X_batch)

@@ -115,12 +115,13 @@ def _sigmoid(z):
 
 def _sigmoid_prime(z):
     """The sigmoid's slope at the pre-activation z, element-wise."""
-    return F.sigmoid_backward(1.0, _sigmoid(z))
+    s = _sigmoid(z)
+    return F.sigmoid_backward(np.ones_like(s), s)
 
 
 def _sigmoid_prime_from_output(a):
     """The sigmoid's slope given its output a = sigmoid(z), element-wise."""
-    return F.sigmoid_backward(1.0, a)
+    return F.sigmoid_backward(np.ones_like(a), a)
 
 
 def _xor_forward(X, W1, b1, W2, b2):

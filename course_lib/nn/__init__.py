@@ -18,21 +18,30 @@ Example (one training step; the optimizer is in ``course_lib.optim``):
     >>> model[0].weight.grad.shape
     (8, 4)
 
-Taught in notebooks/03_backpropagation.ipynb onwards; chapter 09
-(notebooks/09_numpy_to_pytorch.ipynb) rebuilds the same models in PyTorch.
+The maths is derived in notebooks/03_backpropagation.ipynb; the modules are
+used from chapter 04 on, and chapter 09 (notebooks/09_numpy_to_pytorch.ipynb,
+not yet written) rebuilds the same models in PyTorch.
 """
 
 from course_lib.nn import functional, init
 from course_lib.nn.activation import ELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from course_lib.nn.batchnorm import BatchNorm1d
-from course_lib.nn.container import Sequential
+from course_lib.nn.container import ModuleList, Sequential
 from course_lib.nn.dropout import Dropout
 from course_lib.nn.flatten import Flatten
 from course_lib.nn.linear import Linear
-from course_lib.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss
+from course_lib.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+)
 from course_lib.nn.module import Module, Parameter
 
 __all__ = [
+    "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "CrossEntropyLoss",
@@ -46,6 +55,7 @@ __all__ = [
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleList",
     "Parameter",
     "ReLU",
     "Sequential",

@@ -1,19 +1,12 @@
-"""Batch normalisation layer. Taught in notebooks/06_regularization.ipynb."""
+"""Batch normalisation layer. Taught in chapter 06 (notebooks/06_regularization.ipynb,
+not yet written)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.nn import functional as F
-from course_lib.nn._validation import (
-    FORWARD_NOT_RUN,
-    check_dout_shape,
-    check_float_dtype,
-    check_number,
-    check_positive_int,
-    float_input,
-    require_cache,
-)
+from course_lib import checks
+from course_lib.nn.functional.batch_norm import batch_norm_backward, batch_norm_forward
 from course_lib.nn.module import Module, Parameter
 
 
@@ -46,60 +39,47 @@ class BatchNorm1d(Module):
         >>> bool(np.allclose(out.mean(axis=0), 0, atol=1e-5))
         True
 
-    Taught in notebooks/06_regularization.ipynb (Ioffe & Szegedy, 2015).
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
+    Ioffe & Szegedy, 2015).
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = True, *, dtype=np.float32):
         super().__init__()
-        self.num_features = check_positive_int(num_features, "num_features", "BatchNorm1d")
-        self.eps = check_number(eps, "eps", "BatchNorm1d", low=0.0, low_inclusive=False)
-        self.momentum = check_number(momentum, "momentum", "BatchNorm1d", low=0.0, high=1.0)
+        self.num_features = checks.integer(num_features, "num_features", "BatchNorm1d",
+                                           minimum=1)
+        self.eps = checks.number(eps, "eps", "BatchNorm1d", low=0, low_inclusive=False)
+        self.momentum = checks.number(momentum, "momentum", "BatchNorm1d", low=0, high=1)
         self.affine = bool(affine)
-        dtype = check_float_dtype(dtype, "BatchNorm1d")
+        dtype = checks.float_dtype(dtype, "BatchNorm1d")
         self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine else None
-        self.running_mean = np.zeros(num_features, dtype=dtype)
-        self.running_var = np.ones(num_features, dtype=dtype)
-        self.num_batches_tracked = np.zeros((), dtype=np.int64)
-        self._cache = FORWARD_NOT_RUN
-        self._out_shape = None
+        self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+        self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+        self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
 
     def forward(self, x):
-        x = float_input(x, self, dtype=self.running_mean.dtype)
-        self._check_input_shape(x)
-        out, cache = F.batch_norm_forward(
-            x,
-            None if self.weight is None else self.weight.data,
-            None if self.bias is None else self.bias.data,
-            self.running_mean,
-            self.running_var,
-            training=self.training,
-            eps=self.eps,
-        )
+        x = self._input(x)
+        ones, zeros = np.ones(self.num_features, x.dtype), np.zeros(self.num_features, x.dtype)
+        weight = self.weight.data if self.affine else ones
+        bias = self.bias.data if self.affine else zeros
+        out, cache = batch_norm_forward(x, weight, bias, self.running_mean, self.running_var,
+                                        training=self.training, momentum=self.momentum,
+                                        eps=self.eps)
         if self.training:
-            n, m = len(x), self.momentum
-            self.running_mean *= 1 - m
-            self.running_mean += m * cache.mean
-            self.running_var *= 1 - m
-            self.running_var += (m * n / (n - 1)) * cache.var
             self.num_batches_tracked += 1
-        self._cache, self._out_shape = cache, out.shape
-        return out
+        return self._remember(out, cache)
 
-    def backward(self, dout, *, input_grad: bool = True):
-        """Accumulate dL/dweight and dL/dbias into ``.grad``; return dL/dx (None if not
-        ``input_grad``)."""
-        cache = require_cache(self, self._cache)
-        dout = np.asarray(dout, dtype=self.running_mean.dtype)
-        check_dout_shape(self, dout, self._out_shape)
-        dx, dweight, dbias = F.batch_norm_backward(dout, cache, input_grad=input_grad)
+    def backward(self, dout):
+        """Accumulate dL/dweight and dL/dbias into ``.grad``; return dL/dx."""
+        dx, dweight, dbias = batch_norm_backward(self._dout(dout), self.cache)
         if self.affine:
             self.weight.grad += dweight
             self.bias.grad += dbias
         return dx
 
-    def _check_input_shape(self, x: np.ndarray) -> None:
+    def _input(self, x) -> np.ndarray:
+        x = checks.float_array(x, self, dtype=self.running_mean.dtype)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             hint = (" For a single sample add a batch dimension: x[None]." if x.ndim == 1
                     else " (Only (N, C) inputs are supported.)" if x.ndim > 2 else "")
@@ -113,14 +93,7 @@ class BatchNorm1d(Module):
                 f"batch statistics, got shape {x.shape}. To predict single samples, switch "
                 f"to evaluation mode first: model.eval()."
             )
-
-    def _buffers(self) -> dict[str, np.ndarray]:
-        return {"running_mean": self.running_mean, "running_var": self.running_var,
-                "num_batches_tracked": self.num_batches_tracked}
-
-    def _convert_buffers(self, dtype) -> None:
-        self.running_mean = self.running_mean.astype(dtype)
-        self.running_var = self.running_var.astype(dtype)
+        return x
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -1,49 +1,38 @@
-"""Sequential: layers applied one after another. Taught in notebooks/03_backpropagation.ipynb."""
+"""Containers: ``Sequential`` (layers applied one after another) and ``ModuleList``.
+
+Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written), where
+deep networks are built as a ``Sequential``.
+"""
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Iterator
-
-import numpy as np
+from collections.abc import Iterable, Iterator
 
 from course_lib.nn.module import Module
 
 
-class Sequential(Module):
-    """A chain of modules, as ``torch.nn.Sequential``: ``forward`` applies them in
-    order, ``backward`` in reverse order.
+class _NumberedModules(Module):
+    """Modules kept as the attributes "0", "1", ..., so parameter names match PyTorch's."""
 
-    The children are named "0", "1", ..., so parameter names match PyTorch's
-    ("0.weight", "0.bias", "2.weight", ...). Supports ``len``, indexing
-    (``model[0]``, ``model[-1]``; a slice gives a new Sequential sharing the
-    same layers, renumbered from 0) and iteration.
-
-    An error raised inside a layer is re-raised with the index of that layer.
-
-    Example:
-        >>> from course_lib.nn import Linear, ReLU
-        >>> model = Sequential(Linear(2, 4, rng=0), ReLU(), Linear(4, 1, rng=0))
-        >>> [name for name, _ in model.named_parameters()]
-        ['0.weight', '0.bias', '2.weight', '2.bias']
-
-    Taught in notebooks/03_backpropagation.ipynb.
-    """
-
-    def __init__(self, *layers: Module):
+    def __init__(self, modules: Iterable[Module] = ()):
         super().__init__()
-        for layer in layers:
-            self.append(layer)
+        for module in modules:
+            self.append(module)
 
-    def append(self, layer: Module) -> Sequential:
-        """Add ``layer`` at the end (named ``str(len(self))``) and return self."""
-        if not isinstance(layer, Module):
+    def append(self, module: Module):
+        """Add ``module`` at the end (named ``str(len(self))``) and return self."""
+        if not isinstance(module, Module):
             raise TypeError(
-                f"Sequential takes Module instances, got {layer!r} "
+                f"{type(self).__name__} takes Module instances, got {module!r} "
                 f"(did you pass a class instead of an instance, e.g. ReLU instead of ReLU()?)"
             )
-        setattr(self, str(len(self)), layer)
+        setattr(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]):
+        """Append every module of ``modules`` and return self."""
+        for module in modules:
+            self.append(module)
         return self
 
     def __len__(self) -> int:
@@ -53,47 +42,58 @@ class Sequential(Module):
         return self.children()
 
     def __getitem__(self, index):
-        layers = list(self.children())
+        modules = list(self.children())
         if isinstance(index, slice):
-            return Sequential(*layers[index])
-        return layers[index]
+            return type(self)(modules[index])
+        return modules[index]
+
+
+class Sequential(_NumberedModules):
+    """A chain of modules, as ``torch.nn.Sequential``: ``forward`` applies them in
+    order, ``backward`` in reverse order.
+
+    The children are named "0", "1", ..., so parameter names match PyTorch's
+    ("0.weight", "0.bias", "2.weight", ...). Supports ``len``, indexing
+    (``model[0]``, ``model[-1]``; a slice gives a new Sequential sharing the
+    same layers, renumbered from 0), iteration and ``append``.
+
+    An error raised inside a layer is re-raised with the index of that layer.
+
+    Example:
+        >>> from course_lib.nn import Linear, ReLU
+        >>> model = Sequential(Linear(2, 4, rng=0), ReLU(), Linear(4, 1, rng=0))
+        >>> [name for name, _ in model.named_parameters()]
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+
+    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    """
+
+    def __init__(self, *layers: Module):
+        super().__init__(layers)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(*list(self.children())[index])
+        return super().__getitem__(index)
 
     def forward(self, x):
         for index, layer in enumerate(self):
-            x = self._run(index, layer, "forward", layer, x)
+            x = self.run_layer(index, layer, "forward", x)
         return x
 
-    def backward(self, dout, *, input_grad: bool = True) -> np.ndarray | None:
-        """Backpropagate ``dout`` through the layers in reverse; return dL/dx.
+    def backward(self, dout):
+        """Backpropagate ``dout`` through the layers in reverse order; return dL/dx.
 
-        Every layer accumulates the gradients of its parameters. With
-        ``input_grad=False`` the gradient with respect to the model's input is
-        not needed (it is data, as a tensor with ``requires_grad=False`` in
-        PyTorch): layers below the first one with parameters are skipped, that
-        layer skips its largest product (``dout @ W`` for a first Linear), and
-        None is returned. ``fit`` trains this way.
+        Every layer accumulates the gradients of its parameters.
         """
-        layers = list(self)
-        stop = 0 if input_grad else self._first_trainable_index(layers)
-        for index in reversed(range(stop, len(layers))):
-            layer = layers[index]
-            if index == stop and not input_grad and accepts_input_grad(layer):
-                dout = self._run(index, layer, "backward", layer.backward, dout,
-                                 input_grad=False)
-            else:
-                dout = self._run(index, layer, "backward", layer.backward, dout)
-        return dout if input_grad else None
+        for index, layer in reversed(list(enumerate(self))):
+            dout = self.run_layer(index, layer, "backward", dout)
+        return dout
 
-    @staticmethod
-    def _first_trainable_index(layers: list[Module]) -> int:
-        for index, layer in enumerate(layers):
-            if layer.parameters():
-                return index
-        return len(layers)
-
-    def _run(self, index: int, layer: Module, stage: str, function, *args, **kwargs):
+    def run_layer(self, index: int, layer: Module, stage: str, value):
+        """``layer.forward(value)`` or ``layer.backward(value)``; an error names the layer."""
         try:
-            return function(*args, **kwargs)
+            return layer(value) if stage == "forward" else layer.backward(value)
         except (ValueError, TypeError, RuntimeError) as error:
             if type(error) not in (ValueError, TypeError, RuntimeError):
                 raise  # custom exception types may not accept a single message
@@ -103,17 +103,22 @@ class Sequential(Module):
             ) from error
 
 
-def accepts_input_grad(layer: Module) -> bool:
-    """Whether ``layer.backward`` takes ``input_grad`` (a module written without it, e.g. a
-    learner's own, is called with ``dout`` alone). Used by ``Sequential`` and ``fit``.
+class ModuleList(_NumberedModules):
+    """A list of modules whose parameters belong to the module that holds it, as
+    ``torch.nn.ModuleList``: for a network that loops over its layers itself.
 
-    Taught in notebooks/08_classification.ipynb (the training loop).
+    It has no ``forward``: iterate over it in your own module's ``forward`` and
+    ``backward`` (in reverse).
+
+    Example:
+        >>> from course_lib.nn import Linear
+        >>> layers = ModuleList([Linear(4, 4, rng=i) for i in range(3)])
+        >>> len(layers), [name for name, _ in layers.named_parameters()][:2]
+        (3, ['0.weight', '0.bias'])
+
+    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
     """
-    backward = layer.backward
-    return _takes_input_grad(getattr(backward, "__func__", backward))
 
-
-@functools.lru_cache(maxsize=256)
-def _takes_input_grad(function) -> bool:
-    parameters = inspect.signature(function).parameters.values()
-    return any(p.name == "input_grad" or p.kind is p.VAR_KEYWORD for p in parameters)
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            "ModuleList has no forward: loop over its modules in your own module's forward")

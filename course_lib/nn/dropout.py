@@ -1,18 +1,9 @@
-"""The dropout layer. Taught in notebooks/06_regularization.ipynb."""
+"""The dropout layer. Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from course_lib.nn import functional as F
-from course_lib.nn._validation import (
-    FORWARD_NOT_RUN,
-    as_rng,
-    check_dout_shape,
-    check_dropout_probability,
-    float_input,
-    require_cache,
-)
+from course_lib import checks
+from course_lib.nn.functional.dropout import dropout_backward, dropout_forward
 from course_lib.nn.module import Module
 
 
@@ -24,7 +15,7 @@ class Dropout(Module):
     Args:
         p: probability of DROPPING an element, 0 <= p < 1.
         rng: a ``np.random.Generator`` or int seed that draws the masks
-            (None: an unseeded generator).
+            (None: fresh unpredictable randomness; see ``course_lib.checks``).
 
     Shapes: any -> same.
 
@@ -33,27 +24,23 @@ class Dropout(Module):
         >>> sorted(set(drop(np.ones((2, 4))).ravel().tolist()))
         [0.0, 2.0]
 
-    Taught in notebooks/06_regularization.ipynb (Srivastava et al., 2014).
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
+    Srivastava et al., 2014).
     """
 
     def __init__(self, p: float = 0.5, *, rng=None):
         super().__init__()
-        self.p = check_dropout_probability(p, "Dropout")
-        self.rng = as_rng(rng)
-        self._cache = FORWARD_NOT_RUN
-        self._out_shape = None
+        self.p = checks.number(p, "p (the probability of dropping a unit)", "Dropout",
+                               low=0, high=1, high_inclusive=False)
+        self.rng = checks.rng(rng, "Dropout")
 
     def forward(self, x):
-        x = float_input(x, self)
-        out, self._cache = F.dropout_forward(x, self.p, training=self.training, rng=self.rng)
-        self._out_shape = out.shape
-        return out
+        x = checks.float_array(x, self)
+        out, cache = dropout_forward(x, self.p, training=self.training, rng=self.rng)
+        return self._remember(out, cache)
 
     def backward(self, dout):
-        cache = require_cache(self, self._cache)
-        dout = np.asarray(dout)
-        check_dout_shape(self, dout, self._out_shape)
-        return F.dropout_backward(dout, cache)
+        return dropout_backward(self._dout(dout), self.cache)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

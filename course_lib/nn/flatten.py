@@ -1,4 +1,5 @@
-"""Flatten: from images to vectors. Taught in notebooks/08_classification.ipynb."""
+"""Flatten: from images to vectors. Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb,
+not yet written)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 import numpy as np
 
-from course_lib.nn._validation import FORWARD_NOT_RUN, require_cache
+from course_lib import checks
 from course_lib.nn.module import Module
 
 
@@ -21,14 +22,13 @@ class Flatten(Module):
         >>> Flatten()(np.zeros((32, 28, 28))).shape
         (32, 784)
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
-        self._cache = FORWARD_NOT_RUN
+        self.start_dim = checks.integer(start_dim, "start_dim", "Flatten")
+        self.end_dim = checks.integer(end_dim, "end_dim", "Flatten")
 
     def forward(self, x):
         x = np.asarray(x)
@@ -40,19 +40,12 @@ class Flatten(Module):
                 f"dimensions {self.start_dim}..{self.end_dim} do not exist. Flatten expects a "
                 f"batch, e.g. (N, 28, 28); for a single image use x[None]."
             )
-        self._cache = x.shape
-        return x.reshape(x.shape[:start] + (math.prod(x.shape[start:end + 1]),)
-                         + x.shape[end + 1:])
+        out = x.reshape(x.shape[:start] + (math.prod(x.shape[start:end + 1]),) + x.shape[end + 1:])
+        return self._remember(out, x.shape)
 
     def backward(self, dout):
-        input_shape = require_cache(self, self._cache)
-        dout = np.asarray(dout)
-        if dout.size != math.prod(input_shape) or len(dout) != input_shape[0]:
-            raise ValueError(
-                f"{self!r}: backward() got dout of shape {dout.shape}, which does not match "
-                f"the last input of shape {input_shape}; dout must have the shape of the output"
-            )
-        return dout.reshape(input_shape)
+        input_shape = self.cache
+        return self._dout(dout).reshape(input_shape)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -6,7 +6,7 @@ it (hence the trailing underscore), drawing from an explicit ``rng``: a
 For a weight of shape (out_features, in_features), ``fan_in`` is
 in_features and ``fan_out`` is out_features.
 
-Taught in notebooks/04_initialization.ipynb, which derives Xavier/Glorot and
+Taught in notebooks/04_initialization.ipynb, not yet written, which derives Xavier/Glorot and
 Kaiming/He from keeping the variance of activations (or gradients) constant
 through depth.
 
@@ -20,11 +20,10 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from course_lib.nn._validation import as_rng, check_number
+from course_lib import checks
 from course_lib.nn.module import Parameter
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -54,7 +53,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     For leaky_relu, ``param`` is the negative slope (default 0.01).
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     if nonlinearity in _LINEAR_LIKE:
         return 1.0
@@ -65,10 +64,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "leaky_relu":
         if param is None:
             negative_slope = 0.01
-        elif isinstance(param, numbers.Real) and not isinstance(param, bool):
-            negative_slope = float(param)
         else:
-            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number")
+            negative_slope = checks.number(param, "param (the negative slope)", "calculate_gain")
         return math.sqrt(2.0 / (1 + negative_slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
@@ -89,14 +86,16 @@ def _calculate_fan_in_and_fan_out(array: np.ndarray, where: str) -> tuple[int, i
 
 
 def _fan(array: np.ndarray, mode: str, where: str) -> int:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"{where}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    checks.choice(mode, ("fan_in", "fan_out"), "mode", where)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array, where)
     return fan_in if mode == "fan_in" else fan_out
 
 
 def zeros_(tensor):
-    """Fill with 0. Taught in notebooks/04_initialization.ipynb (the symmetry problem)."""
+    """Fill with 0.
+
+    Taught in notebooks/04_initialization.ipynb, not yet written (the symmetry problem).
+    """
     _array(tensor, "zeros_")[...] = 0
     return tensor
 
@@ -104,7 +103,7 @@ def zeros_(tensor):
 def ones_(tensor):
     """Fill with 1.
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     _array(tensor, "ones_")[...] = 1
     return tensor
@@ -113,24 +112,24 @@ def ones_(tensor):
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, rng=None):
     r"""Fill with samples of :math:`\mathcal U(a, b)`.
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "uniform_")
-    a = check_number(a, "a", "uniform_")
-    b = check_number(b, "b", "uniform_", low=a)
-    array[...] = as_rng(rng).uniform(a, b, size=array.shape)
+    a = checks.number(a, "a", "uniform_")
+    b = checks.number(b, "b", "uniform_", low=a)
+    array[...] = checks.rng(rng, "uniform_").uniform(a, b, size=array.shape)
     return tensor
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, rng=None):
     r"""Fill with samples of :math:`\mathcal N(\text{mean}, \text{std}^2)`.
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "normal_")
-    mean = check_number(mean, "mean", "normal_")
-    std = check_number(std, "std", "normal_", low=0.0)
-    array[...] = as_rng(rng).normal(mean, std, size=array.shape)
+    mean = checks.number(mean, "mean", "normal_")
+    std = checks.number(std, "std", "normal_", low=0)
+    array[...] = checks.rng(rng, "normal_").normal(mean, std, size=array.shape)
     return tensor
 
 
@@ -139,14 +138,14 @@ def xavier_uniform_(tensor, gain: float = 1.0, *, rng=None):
 
     :math:`b = \text{gain}\sqrt{6/(\text{fan\_in}+\text{fan\_out})}`, so the
     variance is :math:`\text{gain}^2 \cdot 2/(\text{fan\_in}+\text{fan\_out})`
-    (Glorot & Bengio, 2010). Taught in notebooks/04_initialization.ipynb.
+    (Glorot & Bengio, 2010). Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "xavier_uniform_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array, "xavier_uniform_")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    array[...] = as_rng(rng).uniform(-bound, bound, size=array.shape)
+    array[...] = checks.rng(rng, "xavier_uniform_").uniform(-bound, bound, size=array.shape)
     return tensor
 
 
@@ -155,14 +154,14 @@ def xavier_normal_(tensor, gain: float = 1.0, *, rng=None):
 
     :math:`\sigma = \text{gain}\sqrt{2/(\text{fan\_in}+\text{fan\_out})}`.
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "xavier_normal_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
         return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array, "xavier_normal_")
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
-    array[...] = as_rng(rng).normal(0.0, std, size=array.shape)
+    array[...] = checks.rng(rng, "xavier_normal_").normal(0.0, std, size=array.shape)
     return tensor
 
 
@@ -173,14 +172,14 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
     ``gain = calculate_gain(nonlinearity, a)`` (``a``: the negative slope of
     a leaky ReLU); ``mode="fan_in"`` keeps the variance of activations in the
     forward pass, "fan_out" that of gradients in the backward pass (He et al.,
-    2015). Taught in notebooks/04_initialization.ipynb.
+    2015). Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "kaiming_uniform_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
         return tensor
     fan = _fan(array, mode, "kaiming_uniform_")
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-    array[...] = as_rng(rng).uniform(-bound, bound, size=array.shape)
+    array[...] = checks.rng(rng, "kaiming_uniform_").uniform(-bound, bound, size=array.shape)
     return tensor
 
 
@@ -191,12 +190,12 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
     :math:`\sigma = \text{gain}/\sqrt{\text{fan}}`.
 
     For ReLU (gain :math:`\sqrt 2`) the variance is :math:`2/\text{fan\_in}`.
-    Arguments as ``kaiming_uniform_``. Taught in notebooks/04_initialization.ipynb.
+    Arguments as ``kaiming_uniform_``. Taught in notebooks/04_initialization.ipynb, not yet written.
     """
     array = _array(tensor, "kaiming_normal_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
         return tensor
     fan = _fan(array, mode, "kaiming_normal_")
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    array[...] = as_rng(rng).normal(0.0, std, size=array.shape)
+    array[...] = checks.rng(rng, "kaiming_normal_").normal(0.0, std, size=array.shape)
     return tensor

@@ -1,4 +1,5 @@
-"""The fully connected layer. Taught in notebooks/03_backpropagation.ipynb."""
+"""The fully connected layer. Taught in notebooks/03_backpropagation.ipynb (its maths);
+the module is used from chapter 04 (notebooks/04_initialization.ipynb, not yet written) on."""
 
 from __future__ import annotations
 
@@ -6,17 +7,9 @@ import math
 
 import numpy as np
 
-from course_lib.nn import functional as F
+from course_lib import checks
 from course_lib.nn import init
-from course_lib.nn._validation import (
-    FORWARD_NOT_RUN,
-    as_rng,
-    check_dout_shape,
-    check_float_dtype,
-    check_positive_int,
-    float_input,
-    require_cache,
-)
+from course_lib.nn.functional.linear import linear_backward, linear_forward
 from course_lib.nn.module import Module, Parameter
 
 
@@ -28,7 +21,7 @@ class Linear(Module):
         out_features: size of each output sample.
         bias: whether to learn an additive bias.
         rng: a ``np.random.Generator`` or int seed for the initial weights
-            (None: an unseeded generator).
+            (None: fresh unpredictable randomness; see ``course_lib.checks``).
         dtype: dtype of the parameters (float32 by default, as PyTorch).
 
     Attributes:
@@ -49,54 +42,48 @@ class Linear(Module):
         >>> layer(np.zeros((128, 784), dtype=np.float32)).shape
         (128, 512)
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *,
                  rng=None, dtype=np.float32):
         super().__init__()
-        self.in_features = check_positive_int(in_features, "in_features", "Linear")
-        self.out_features = check_positive_int(out_features, "out_features", "Linear")
-        dtype = check_float_dtype(dtype, "Linear")
+        self.in_features = checks.integer(in_features, "in_features", "Linear", minimum=1)
+        self.out_features = checks.integer(out_features, "out_features", "Linear", minimum=1)
+        dtype = checks.float_dtype(dtype, "Linear")
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters(rng)
-        self._cache = FORWARD_NOT_RUN
 
     def reset_parameters(self, rng=None) -> None:
         """Redraw weight and bias from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
-        rng = as_rng(rng)
+        rng = checks.rng(rng, "Linear.reset_parameters")
         bound = 1 / math.sqrt(self.in_features)
         init.uniform_(self.weight, -bound, bound, rng=rng)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound, rng=rng)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = float_input(x, self, dtype=self.weight.dtype)
-        self._check_input_shape(x)
+        x = self._input(x)
         bias = None if self.bias is None else self.bias.data
-        out, self._cache = F.linear_forward(x, self.weight.data, bias)
-        return out
+        out, cache = linear_forward(x, self.weight.data, bias)
+        return self._remember(out, cache)
 
-    def backward(self, dout: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
-        """Accumulate dL/dweight and dL/dbias into ``.grad``; return dL/dx.
-
-        ``input_grad=False`` skips dL/dx and returns None (for a first layer,
-        whose input is data); ``Sequential.backward`` uses it.
-        """
-        cache = require_cache(self, self._cache)
-        dout = np.asarray(dout, dtype=self.weight.dtype)
-        check_dout_shape(self, dout, (len(cache[0]), self.out_features))
-        dx, dweight, dbias = F.linear_backward(dout, cache, input_grad=input_grad)
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Accumulate dL/dweight and dL/dbias into ``.grad``; return dL/dx."""
+        dx, dweight, dbias = linear_backward(self._dout(dout), self.cache)
         self.weight.grad += dweight
         if self.bias is not None:
             self.bias.grad += dbias
         return dx
 
-    def _check_input_shape(self, x: np.ndarray) -> None:
+    def _input(self, x) -> np.ndarray:
+        """x as a float array of the parameters' dtype and shape (N, in_features), or an
+        error that says what went wrong."""
+        x = checks.float_array(x, self, dtype=self.weight.dtype)
         expected = f"(N, {self.in_features})"
         if x.ndim == 2 and x.shape[1] == self.in_features:
-            return
+            return x
         if x.ndim < 2:
             message = (f"expects a batch of shape {expected}, got a {x.ndim}-D array of shape "
                        f"{x.shape}. For a single sample add a batch dimension: "

@@ -105,3 +105,65 @@ def test_cross_entropy_after_an_mlp_matches_torch_end_to_end():
     theirs_grads = {name: p.grad.numpy() for name, p in theirs.named_parameters()}
     for name, p in ours.named_parameters():
         assert rel_err(p.grad, theirs_grads[name]) < TOL, name
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("labels", ["hard", "soft"])
+def test_bce_on_probabilities_matches_torch(reduction, labels):
+    rng = np.random.default_rng(4)
+    probs = rng.uniform(0.02, 0.98, size=(12, 1))
+    target = (rng.random((12, 1)) < 0.5).astype(float) if labels == "hard" else rng.random((12, 1))
+    assert_same_loss_and_gradient(nn.BCELoss(reduction=reduction),
+                                  torch.nn.BCELoss(reduction=reduction), probs, target)
+
+
+def test_bce_on_probabilities_clamps_the_log_at_minus_100_like_torch():
+    probs, target = np.array([0.0, 1.0, 0.5]), np.array([1.0, 0.0, 1.0])
+    ours, probs_t = nn.BCELoss(reduction="sum"), torch.tensor(probs, requires_grad=True)
+    value_t = torch.nn.BCELoss(reduction="sum")(probs_t, torch.tensor(target))
+    value_t.backward()
+    assert ours(probs, target) == value_t.item() == 200 + np.log(2)
+    # the gradient's denominator p (1 - p) is kept above 1e-12 (torch: float32's 1e-12,
+    # 9.99999996e-13, hence 4e-9 relative at the clamp)
+    assert rel_err(ours.backward(), probs_t.grad.numpy()) < 1e-8
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("pos_weight", [3.0, [0.5, 4.0, 1.0]], ids=["scalar", "per-column"])
+@pytest.mark.parametrize("scale", [1.0, 40.0], ids=["moderate-logits", "large-logits"])
+def test_bce_with_logits_and_pos_weight_matches_torch(reduction, pos_weight, scale):
+    rng = np.random.default_rng(5)
+    logits = scale * rng.normal(size=(10, 3))
+    target = rng.random((10, 3))
+    assert_same_loss_and_gradient(
+        nn.BCEWithLogitsLoss(reduction=reduction, pos_weight=pos_weight),
+        torch.nn.BCEWithLogitsLoss(reduction=reduction,
+                                   pos_weight=torch.tensor(pos_weight, dtype=torch.float64)),
+        logits, target)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [None, [1.0, 5.0, 0.5, 2.0]], ids=["no-weight", "weight"])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1, 1.0])
+def test_cross_entropy_with_class_weights_and_label_smoothing_matches_torch(
+        reduction, weight, label_smoothing):
+    rng = np.random.default_rng(6)
+    logits = 5 * rng.normal(size=(9, 4))
+    target = rng.integers(0, 4, size=9)
+    torch_weight = None if weight is None else torch.tensor(weight, dtype=torch.float64)
+    assert_same_loss_and_gradient(
+        nn.CrossEntropyLoss(weight=weight, reduction=reduction, label_smoothing=label_smoothing),
+        torch.nn.CrossEntropyLoss(weight=torch_weight, reduction=reduction,
+                                  label_smoothing=label_smoothing),
+        logits, target, torch_target=torch.tensor(target))
+
+
+def test_weighted_losses_stay_float32_in_float32():
+    rng = np.random.default_rng(7)
+    logits, target = rng.normal(size=(6, 3)).astype(np.float32), rng.integers(0, 3, size=6)
+    loss_fn = nn.CrossEntropyLoss(weight=[1.0, 2.0, 3.0], label_smoothing=0.1)
+    loss_fn(logits, target)
+    assert loss_fn.backward().dtype == np.float32
+    bce = nn.BCEWithLogitsLoss(pos_weight=[2.0, 1.0, 3.0])
+    bce(logits, (logits > 0).astype(np.float32))
+    assert bce.backward().dtype == np.float32

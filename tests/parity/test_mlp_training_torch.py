@@ -67,7 +67,7 @@ def assert_same_parameters(ours, theirs, start):
 def test_mlp_20_16_16_3_cross_entropy_adam_50_steps_matches_torch():
     X, y = data()
     ours, theirs = twin_models()
-    start = ours.state_dict()
+    start = {name: array.copy() for name, array in ours.state_dict().items()}
     history = fit(ours, nn.CrossEntropyLoss(), optim.Adam(ours.parameters(), lr=1e-2), (X, y),
                   epochs=1, batch_size=BATCH, shuffle=False, progress=False)
     train_torch(theirs, torch.optim.Adam(theirs.parameters(), lr=1e-2), X, y, epochs=1)
@@ -90,7 +90,7 @@ def test_mlp_3_epochs_with_cosine_schedule_matches_torch(name, make_ours, make_t
     """150 steps; the learning rate changes between epochs."""
     X, y = data(seed=1)
     ours, theirs = twin_models(seed=1)
-    start = ours.state_dict()
+    start = {name: array.copy() for name, array in ours.state_dict().items()}
     opt_ours, opt_torch = make_ours(ours.parameters()), make_torch(theirs.parameters())
     fit(ours, nn.CrossEntropyLoss(), opt_ours, (X, y), epochs=3, batch_size=BATCH,
         shuffle=False, progress=False, scheduler=optim.CosineAnnealingLR(opt_ours, T_max=3))

@@ -63,18 +63,6 @@ def test_linear_without_bias_returns_none_for_dbias(inputs):
     assert result.max_relative_error < TOLERANCE, result
 
 
-def test_linear_backward_with_input_grad_false_skips_dx_only():
-    rng = np.random.default_rng(0)
-    x, w, b = rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
-    out, cache = F.linear_forward(x, w, b)
-    dout = rng.normal(size=out.shape)
-    dx, dw, db = F.linear_backward(dout, cache)
-    none, dw2, db2 = F.linear_backward(dout, cache, input_grad=False)
-    assert none is None
-    np.testing.assert_array_equal(dw, dw2)
-    np.testing.assert_array_equal(db, db2)
-
-
 def test_linear_forward_computes_x_times_weight_transposed_plus_bias():
     x = np.array([[1.0, 2.0]])
     w = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # (out=3, in=2)

@@ -105,6 +105,82 @@ def test_cross_entropy_backward_matches_finite_differences(reduction, pair, seed
     assert result.max_relative_error < TOLERANCE, result
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(pair=binary_pair(), pos_weight=st.floats(0.0, 5.0), seed=seeds)
+def test_binary_cross_entropy_with_logits_and_pos_weight_backward_matches_finite_differences(
+        reduction, pair, pos_weight, seed):
+    result = check_function(F.binary_cross_entropy_with_logits_forward,
+                            F.binary_cross_entropy_with_logits_backward, *pair,
+                            reduction=reduction, pos_weight=pos_weight, seed=seed, **GRADCHECK)
+    assert result.max_relative_error < TOLERANCE, result
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(shape=shapes, data=st.data(), seed=seeds)
+def test_binary_cross_entropy_on_probabilities_backward_matches_finite_differences(
+        reduction, shape, data, seed):
+    # probabilities away from 0 and 1 (log's higher derivatives) and hard labels, so the
+    # gradient (p - y) / (p (1 - p)) is never 0 (a relative error of exactly 0 is meaningless)
+    probs = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(0.2, 0.8)))
+    target = data.draw(hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 1.0])))
+    result = check_function(F.binary_cross_entropy_forward, F.binary_cross_entropy_backward,
+                            probs, target, reduction=reduction, seed=seed, **GRADCHECK)
+    assert result.max_relative_error < TOLERANCE, result
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(pair=classification_pair(), data=st.data(), seed=seeds)
+def test_cross_entropy_with_weights_and_label_smoothing_matches_finite_differences(
+        reduction, pair, data, seed):
+    classes = pair[0].shape[1]
+    weight = data.draw(hnp.arrays(np.float64, (classes,), elements=st.floats(0.1, 5.0)))
+    smoothing = data.draw(st.floats(0.0, 0.9))  # 1.0 with equal logits: a gradient of exactly 0
+    result = check_function(F.cross_entropy_forward, F.cross_entropy_backward, *pair,
+                            reduction=reduction, weight=weight, label_smoothing=smoothing,
+                            seed=seed, **GRADCHECK)
+    assert result.max_relative_error < TOLERANCE, result
+
+
+def test_weighted_cross_entropy_mean_divides_by_the_summed_weights_of_the_targets():
+    logits, target = np.zeros((3, 2)), np.array([0, 1, 1])
+    weight = np.array([1.0, 3.0])
+    loss, _ = F.cross_entropy_forward(logits, target, weight=weight)
+    # every sample has -log(1/2); weighted sum (1 + 3 + 3) log 2, divided by 1 + 3 + 3
+    assert loss == pytest.approx(np.log(2), rel=1e-15)
+    total, _ = F.cross_entropy_forward(logits, target, "sum", weight=weight)
+    assert total == pytest.approx(7 * np.log(2), rel=1e-15)
+
+
+def test_label_smoothing_moves_epsilon_of_the_target_evenly_to_every_class():
+    logits = np.array([[2.0, 0.0, -1.0]])
+    log_p = F.log_softmax(logits)[0]
+    loss, _ = F.cross_entropy_forward(logits, np.array([0]), label_smoothing=0.3)
+    assert loss == pytest.approx(-(0.7 * log_p[0] + 0.1 * log_p.sum()), rel=1e-14)
+
+
+def test_pos_weight_multiplies_only_the_positive_examples_loss():
+    logits, target = np.array([0.3, -1.2]), np.array([1.0, 0.0])
+    plain, _ = F.binary_cross_entropy_with_logits_forward(logits, target, "none")
+    weighted, _ = F.binary_cross_entropy_with_logits_forward(logits, target, "none",
+                                                             pos_weight=4.0)
+    np.testing.assert_allclose(weighted, [4 * plain[0], plain[1]], rtol=1e-15)
+
+
+def test_the_functional_entry_points_check_once_and_the_printed_code_is_the_plain_formula():
+    import inspect
+    source = inspect.getsource(F.mse_loss_backward)
+    assert source.startswith("def mse_loss_backward(dout, cache)")
+    with pytest.raises(ValueError, match=r"dout has shape \(3,\), expected \(\)"):
+        F.mse_loss_backward(np.ones(3), F.mse_loss_forward(np.zeros(3), np.ones(3))[1])
+    with pytest.raises(ValueError, match="probs must be probabilities in \\[0, 1\\]"):
+        F.binary_cross_entropy_forward(np.array([1.5]), np.array([1.0]))
+    with pytest.raises(ValueError, match=r"weight must have one entry per class, shape \(3,\)"):
+        F.cross_entropy_forward(np.zeros((2, 3)), np.array([0, 1]), weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match="pos_weight must be one number or one per output"):
+        F.binary_cross_entropy_with_logits_forward(np.zeros((2, 3)), np.zeros((2, 3)),
+                                                   pos_weight=[1.0, 2.0])
+
+
 def test_loss_values_on_known_points():
     pred, target = np.array([1.0, 2.0, 5.0]), np.array([1.5, 2.0, 2.0])  # residuals .5, 0, 3
     assert F.mse_loss_forward(pred, target)[0] == pytest.approx((0.25 + 9) / 3, rel=1e-15)

@@ -1,6 +1,8 @@
 """The module API: names like PyTorch's, zero_grad, gradient accumulation, train/eval,
-double/float, state_dict, repr, Sequential's container behaviour, input_grad=False, and the
-training-step convention."""
+double/float, state_dict with PyTorch's semantics, load_state_dict's refusals, named_modules,
+apply, ModuleList, repr, Sequential's container behaviour, and the training-step convention."""
+
+import re
 
 import numpy as np
 import pytest
@@ -144,18 +146,69 @@ def test_double_and_float_convert_parameters_gradients_and_buffers_in_place():
     assert model[4].num_batches_tracked.dtype == np.int64
 
 
-def test_state_dict_round_trip_restores_parameters_and_buffers_and_holds_copies():
+def test_state_dict_holds_the_live_arrays_as_in_pytorch_and_load_copies_them_in():
     model = small_mlp()
     model(np.random.default_rng(0).normal(size=(6, 4)))  # moves the running statistics
-    saved = model.state_dict()
+    state = model.state_dict()
+    assert state["0.weight"] is model[0].weight.data
+    assert state["4.running_mean"] is model[4].running_mean
+    snapshot = {name: array.copy() for name, array in state.items()}
+    model(np.random.default_rng(1).normal(size=(6, 4)))
+    assert not np.array_equal(state["4.running_mean"], snapshot["4.running_mean"])  # follows
     other = small_mlp(rng=99)
-    other.load_state_dict(saved)
+    other.load_state_dict(snapshot)
     for key, value in other.state_dict().items():
-        np.testing.assert_array_equal(value, saved[key])
-    saved["0.weight"][...] = 0  # a copy: the model is not affected
-    assert np.any(model[0].weight.data != 0)
-    with pytest.raises(KeyError, match="missing keys"):
-        other.load_state_dict({"0.weight": saved["0.weight"]})
+        np.testing.assert_array_equal(value, snapshot[key])
+    snapshot["0.weight"][...] = 0  # load_state_dict copied: the model is not affected
+    assert np.any(other[0].weight.data != 0)
+
+
+def test_load_state_dict_refuses_missing_unexpected_and_misshapen_entries_buffers_included():
+    model = small_mlp()
+    state = {name: array.copy() for name, array in model.state_dict().items()}
+    before = {name: array.copy() for name, array in state.items()}
+    with pytest.raises(ValueError, match=r"missing keys \['0.bias'"):
+        model.load_state_dict({k: v for k, v in state.items() if k != "0.bias"})
+    with pytest.raises(ValueError, match=r"unexpected keys \['extra'\]"):
+        model.load_state_dict({**state, "extra": np.zeros(1)})
+    for name in ("0.weight", "4.running_mean", "4.running_var"):
+        wrong = {**state, name: np.zeros(3)}
+        with pytest.raises(ValueError, match=rf"'{re.escape(name)}' has shape"):
+            model.load_state_dict(wrong)
+    with pytest.raises(TypeError, match="dict of arrays"):
+        model.load_state_dict([("0.weight", state["0.weight"])])
+    for name, array in model.state_dict().items():  # nothing was loaded by a refused call
+        np.testing.assert_array_equal(array, before[name])
+    partial = model.load_state_dict({"0.weight": np.ones((8, 4))}, strict=False)
+    assert "0.bias" in partial.missing_keys and partial.unexpected_keys == []
+    assert np.all(model[0].weight.data == 1)
+
+
+def test_named_modules_apply_and_module_list_follow_pytorch():
+    ours, theirs = small_mlp(), torch_small_mlp()
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    seen = []
+    assert ours.apply(lambda m: seen.append(type(m).__name__)) is ours
+    assert seen == [type(m).__name__ for m in ours.modules()][1:] + ["Sequential"]
+
+    class Tower(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = nn.ModuleList([nn.Linear(3, 3, rng=i) for i in range(2)])
+            self.head = nn.Linear(3, 1, rng=9)
+
+    class TorchTower(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = torch.nn.ModuleList([torch.nn.Linear(3, 3) for _ in range(2)])
+            self.head = torch.nn.Linear(3, 1)
+
+    assert list(Tower().state_dict()) == list(TorchTower().state_dict())
+    assert [n for n, _ in Tower().named_modules()] == [n for n, _ in TorchTower().named_modules()]
+    with pytest.raises(NotImplementedError, match="loop over its modules"):
+        Tower().blocks(np.ones((1, 3)))
+    with pytest.raises(TypeError, match="ReLU instead of ReLU"):
+        nn.ModuleList([nn.ReLU])
 
 
 def test_repr_reads_like_pytorch():
@@ -198,51 +251,6 @@ def test_sequential_indexing_len_iteration_slicing_and_append():
     assert len(model) == 4 and [n for n, _ in model.named_children()] == ["0", "1", "2", "3"]
     with pytest.raises(IndexError):
         model[4]
-
-
-def test_sequential_backward_with_input_grad_false_gives_the_same_parameter_gradients():
-    model = nn.Sequential(nn.Flatten(), nn.Linear(6, 5, rng=0), nn.ReLU(),
-                          nn.Linear(5, 3, rng=1)).double()
-    x, dout = np.random.default_rng(0).normal(size=(4, 2, 3)), np.ones((4, 3))
-    model(x)
-    dx = model.backward(dout)
-    full = [p.grad.copy() for p in model.parameters()]
-    model.zero_grad()
-    assert model.backward(dout, input_grad=False) is None
-    for p, g in zip(model.parameters(), full, strict=True):
-        np.testing.assert_array_equal(p.grad, g)
-    assert dx.shape == x.shape
-
-
-def test_sequential_input_grad_false_skips_the_input_gradient_of_the_first_linear(monkeypatch):
-    model = nn.Sequential(nn.Flatten(), nn.Linear(6, 5, rng=0), nn.ReLU(), nn.Linear(5, 3))
-    calls = []
-
-    def recording(layer):
-        backward = layer.backward
-
-        def wrapper(dout, **kwargs):
-            result = backward(dout, **kwargs)
-            calls.append((type(layer).__name__, kwargs, None if result is None else result.shape))
-            return result
-        return wrapper
-
-    for layer in model:
-        monkeypatch.setattr(layer, "backward", recording(layer))
-    model(np.ones((4, 2, 3), dtype=np.float32))
-    model.backward(np.ones((4, 3), dtype=np.float32), input_grad=False)
-    # Flatten (below the first Linear) does not run; the first Linear computes no dx
-    assert calls == [("Linear", {}, (4, 5)), ("ReLU", {}, (4, 5)),
-                     ("Linear", {"input_grad": False}, None)]
-    calls.clear()
-    model.backward(np.ones((4, 3), dtype=np.float32))
-    assert calls[-2:] == [("Linear", {}, (4, 6)), ("Flatten", {}, (4, 2, 3))]
-
-
-def test_sequential_without_parameters_and_input_grad_false_runs_no_backward():
-    model = nn.Sequential(nn.ReLU(), nn.Tanh())
-    model(np.ones((2, 2)))
-    assert model.backward(np.ones((2, 2)), input_grad=False) is None
 
 
 def test_a_training_step_with_the_course_convention_reduces_the_loss():

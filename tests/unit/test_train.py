@@ -256,7 +256,7 @@ class RecordWeights(Callback):
         self.snapshots = []
 
     def on_epoch_end(self, epoch, logs, model):
-        self.snapshots.append(model.state_dict())
+        self.snapshots.append({k: v.copy() for k, v in model.state_dict().items()})
 
 
 def test_early_stopping_stops_after_patience_and_restores_the_best_epochs_weights():

@@ -1,7 +1,8 @@
 """Element-wise activations and their derivatives.
 
 Taught in notebooks/03_backpropagation.ipynb (the derivative of each one) and
-notebooks/04_initialization.ipynb (how they shape activations through depth).
+chapter 04 (notebooks/04_initialization.ipynb, not yet written: how they shape
+activations through depth).
 Each backward returns ``dx`` (one array, same shape as ``x``).
 """
 
@@ -45,6 +46,25 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     """
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    r"""Softplus :math:`\log(1 + e^{x})`, computed stably as
+    :math:`\max(x, 0) + \log(1 + e^{-|x|})`.
+
+    It is :math:`-\log \sigma(-x)`, the building block of the binary cross-entropy:
+    :math:`-\log \sigma(z) = \mathrm{softplus}(-z)` and
+    :math:`-\log(1 - \sigma(z)) = \mathrm{softplus}(z)`. Shapes: any; the result has
+    x's shape and dtype.
+
+    Example:
+        >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(4).tolist()
+        [0.0, 0.6931, 1000.0]
+
+    Taught in notebooks/08_classification.ipynb, not yet written (the binary
+    cross-entropy on logits).
+    """
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def sigmoid_forward(x: np.ndarray):

@@ -1,78 +1,57 @@
 """Batch normalisation over the batch axis of (N, C) inputs.
 
-Taught in notebooks/06_regularization.ipynb.
+Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 
-class BatchNormCache(NamedTuple):
-    """What ``batch_norm_backward`` needs, and the batch statistics a module
-    uses to update its running averages (``mean`` and biased ``var``, both
-    None in evaluation mode).
-
-    Taught in notebooks/06_regularization.ipynb.
-    """
-
-    x_hat: np.ndarray
-    inv_std: np.ndarray
-    weight: np.ndarray | None
-    has_bias: bool
-    training: bool
-    mean: np.ndarray | None
-    var: np.ndarray | None
-
-
-def batch_norm_forward(x: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None,
-                       running_mean: np.ndarray | None = None,
-                       running_var: np.ndarray | None = None, *,
-                       training: bool = True, eps: float = 1e-5):
-    r"""Batch norm :math:`y = \gamma \hat x + \beta`.
-
+def batch_norm_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray,
+                       running_mean: np.ndarray, running_var: np.ndarray, *,
+                       training: bool = True, momentum: float = 0.1, eps: float = 1e-5):
+    r"""Batch norm :math:`y = \gamma \hat x + \beta` with
     :math:`\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}`, per feature (column).
 
     In training, :math:`\mu` and :math:`\sigma^2` are the mean and the biased
-    variance of the batch, per feature (the batch must have N >= 2). In
-    evaluation (``training=False``) they are ``running_mean`` and
-    ``running_var``. This function does not update the running statistics:
-    the cache returns the batch statistics so that the caller can (see
-    ``course_lib.nn.BatchNorm1d``).
+    variance of the batch, and the running statistics are updated in place, as
+    ``torch.nn.functional.batch_norm`` does:
+    :math:`r \leftarrow (1 - \text{momentum})\, r + \text{momentum}\, s`, with the
+    *unbiased* batch variance :math:`\sigma^2 N / (N - 1)` for ``running_var``.
+    In evaluation (``training=False``) :math:`\mu, \sigma^2` are the running
+    statistics, which stay unchanged.
 
     Shapes:
-        x: (N, C); weight (gamma), bias (beta), running_mean, running_var:
-        (C,) (weight and bias may be None: no affine transform). Returns
-        out: (N, C) and a ``BatchNormCache``.
+        x: (N, C), N >= 2 in training; weight (gamma), bias (beta),
+        running_mean, running_var: (C,). Without a learned affine transform
+        pass ``np.ones(C)`` and ``np.zeros(C)``. Returns out: (N, C) and the
+        cache ``(x_hat, inv_std, weight, training)``.
 
-    Taught in notebooks/06_regularization.ipynb (Ioffe & Szegedy, 2015).
+    Example:
+        >>> x = np.array([[1.0], [3.0]])
+        >>> out, _ = batch_norm_forward(x, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1))
+        >>> out.round(4)
+        array([[-1.],
+               [ 1.]])
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
+    Ioffe & Szegedy, 2015).
     """
     if training:
-        if x.shape[0] < 2:
-            raise ValueError(
-                f"batch_norm_forward in training mode needs at least 2 samples per feature to "
-                f"compute batch statistics, got a batch of shape {x.shape}"
-            )
-        mean = x.mean(axis=0)
-        centered = x - mean
-        var = (centered * centered).mean(axis=0)
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        n = len(x)
+        running_mean[...] = (1 - momentum) * running_mean + momentum * mean
+        running_var[...] = (1 - momentum) * running_var + momentum * var * n / (n - 1)
     else:
-        if running_mean is None or running_var is None:
-            raise ValueError("batch_norm_forward with training=False needs running_mean and "
-                             "running_var")
-        mean, var = None, None
-        centered = x - running_mean
-    inv_std = 1 / np.sqrt((var if training else running_var) + eps)
-    x_hat = centered * inv_std
-    out = x_hat if weight is None else x_hat * weight
-    if bias is not None:
-        out = out + bias
-    return out, BatchNormCache(x_hat, inv_std, weight, bias is not None, training, mean, var)
+        mean, var = running_mean, running_var
+    inv_std = 1 / np.sqrt(var + eps)
+    x_hat = (x - mean) * inv_std
+    out = weight * x_hat + bias
+    return out, (x_hat, inv_std, weight, training)
 
 
-def batch_norm_backward(dout: np.ndarray, cache: BatchNormCache, *, input_grad: bool = True):
+def batch_norm_backward(dout: np.ndarray, cache):
     r"""Gradients of batch norm. Returns ``(dx, dweight, dbias)``.
 
     .. math::
@@ -85,16 +64,14 @@ def batch_norm_backward(dout: np.ndarray, cache: BatchNormCache, *, input_grad: 
     - \hat x\, \overline{d\hat x \hat x}\right)` (bars: means over the batch);
     in evaluation :math:`dx = d\hat x / \sqrt{\sigma^2+\epsilon}`.
 
-    Shapes: dout (N, C) -> dx (N, C), dweight (C,), dbias (C,); dweight and
-    dbias are None when the forward had no weight/bias, dx is None when
-    ``input_grad=False``. Derived in notebooks/06_regularization.ipynb.
+    Shapes: dout (N, C) -> dx (N, C), dweight (C,), dbias (C,).
+
+    Derived in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    x_hat, inv_std, weight, has_bias, training, _, _ = cache
-    dbias = dout.sum(axis=0) if has_bias else None
-    dweight = (dout * x_hat).sum(axis=0) if weight is not None else None
-    if not input_grad:
-        return None, dweight, dbias
-    dx_hat = dout if weight is None else dout * weight
+    x_hat, inv_std, weight, training = cache
+    dbias = dout.sum(axis=0)
+    dweight = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * weight
     if training:
         dx = inv_std * (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0))
     else:

@@ -1,17 +1,14 @@
-"""Inverted dropout. Taught in notebooks/06_regularization.ipynb."""
+"""Inverted dropout. Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.nn._validation import check_dropout_probability
-
 
 def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
                     rng: np.random.Generator | None = None, mask: np.ndarray | None = None):
-    r"""Inverted dropout: :math:`out = x \odot m / (1 - p)`.
-
-    Each :math:`m_i \sim \mathrm{Bernoulli}(1 - p)` (1 = kept).
+    r"""Inverted dropout: :math:`out = x \odot m / (1 - p)`, each :math:`m_i \sim
+    \mathrm{Bernoulli}(1 - p)` (1 = kept).
 
     ``p`` is the probability of DROPPING a unit (PyTorch's convention). Dividing
     by :math:`1 - p` keeps :math:`E[out] = x`, so evaluation needs no rescaling:
@@ -21,7 +18,8 @@ def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
         x: any shape.
         p: drop probability, 0 <= p < 1.
         training: False turns dropout off (evaluation).
-        rng: the generator that draws the mask (required unless ``mask`` is given).
+        rng: the ``np.random.Generator`` that draws the mask (needed unless
+            ``mask`` is given).
         mask: a boolean keep-mask of x's shape (True = kept) to use instead of a
             random one, e.g. to check gradients or to reproduce another run.
 
@@ -29,36 +27,25 @@ def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
         ``(out, cache)``: out has x's shape; the cache is the scaled mask
         :math:`m / (1 - p)` in x's dtype, or None when nothing was dropped.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> out, _ = dropout_forward(np.ones(4), 0.5, mask=np.array([True, False, True, True]))
+        >>> out
+        array([2., 0., 2., 2.])
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    p = check_dropout_probability(p, "dropout_forward")
-    if not training or p == 0.0:
+    if not training or p == 0:
         return x, None
     if mask is None:
-        if rng is None:
-            raise ValueError(
-                "dropout_forward needs rng= (e.g. np.random.default_rng(0)) or a mask= "
-                "to decide which units to drop"
-            )
-        mask = rng.random(x.shape, dtype=np.float32) >= p
-    else:
-        mask = np.asarray(mask)
-        if mask.shape != x.shape:
-            raise ValueError(
-                f"dropout_forward: mask has shape {mask.shape} but x has shape {x.shape}; "
-                f"they must be equal"
-            )
-    scaled_mask = mask.astype(x.dtype)
-    scaled_mask *= 1 / (1 - p)
+        mask = rng.random(x.shape) >= p
+    scaled_mask = mask.astype(x.dtype) / (1 - p)
     return x * scaled_mask, scaled_mask
 
 
 def dropout_backward(dout: np.ndarray, cache) -> np.ndarray:
     r""":math:`dx = dout \odot m / (1 - p)` (the same units are dropped). Shapes: as x.
 
-    Derived in notebooks/06_regularization.ipynb.
+    Derived in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
     scaled_mask = cache
-    if scaled_mask is None:
-        return dout
-    return dout * scaled_mask
+    return dout if scaled_mask is None else dout * scaled_mask

@@ -13,22 +13,22 @@ def linear_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = 
         bias: (out_features,) or None. Returns out: (N, out_features).
 
     Returns:
-        ``(out, cache)``; the cache is ``(x, weight, has_bias)``.
-
-    Derived in notebooks/03_backpropagation.ipynb.
+        ``(out, cache)``; the cache is ``(x, weight, bias)``.
 
     Example:
         >>> out, cache = linear_forward(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4))
         >>> out.shape
         (2, 4)
+
+    Derived in notebooks/03_backpropagation.ipynb.
     """
     out = x @ weight.T
     if bias is not None:
-        out += bias
-    return out, (x, weight, bias is not None)
+        out = out + bias
+    return out, (x, weight, bias)
 
 
-def linear_backward(dout: np.ndarray, cache, *, input_grad: bool = True):
+def linear_backward(dout: np.ndarray, cache):
     r"""Gradients of :math:`Y = X W^T + b`.
 
     .. math::
@@ -38,14 +38,17 @@ def linear_backward(dout: np.ndarray, cache, *, input_grad: bool = True):
 
     Shapes:
         dout: (N, out_features). Returns ``(dx, dweight, dbias)`` with the
-        shapes of x, weight and bias; ``dbias`` is None without a bias, and
-        ``dx`` is None when ``input_grad=False`` (the first layer of a network,
-        whose input is data, needs no gradient: it skips the largest product).
+        shapes of x, weight and bias; ``dbias`` is None without a bias.
+
+    Example:
+        >>> out, cache = linear_forward(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4))
+        >>> [g.shape for g in linear_backward(np.ones((2, 4)), cache)]
+        [(2, 3), (4, 3), (4,)]
 
     Derived in notebooks/03_backpropagation.ipynb.
     """
-    x, weight, has_bias = cache
-    dx = dout @ weight if input_grad else None
+    x, weight, bias = cache
+    dx = dout @ weight
     dweight = dout.T @ x
-    dbias = dout.sum(axis=0) if has_bias else None
+    dbias = None if bias is None else dout.sum(axis=0)
     return dx, dweight, dbias
