@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -40,6 +39,7 @@ from course_lib.data.batches import minibatches
 from course_lib.metrics import accuracy_score
 from course_lib.nn.fast import backward_without_input_gradient
 from course_lib.nn.loss import BCEWithLogitsLoss
+from course_lib.progress import progress_disabled
 
 #: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
 #: Linear(2, 1))`` (``state_dict`` keys), from which ``Adam(lr=0.1)`` with
@@ -265,17 +265,6 @@ def _in_model_dtype(X: np.ndarray, model) -> np.ndarray:
     return X
 
 
-def _progress_disabled(progress: bool) -> bool:
-    """True when the bar must be off: ``progress=False`` or ``TQDM_DISABLE`` set.
-
-    tqdm reads ``TQDM_DISABLE`` itself, but only when tqdm is first imported,
-    and an explicit ``disable=`` argument overrides it; reading it here at
-    call time also honours a variable set later, e.g. inside a notebook.
-    """
-    env = os.environ.get("TQDM_DISABLE", "").strip().lower()
-    return not progress or env not in ("", "0", "false", "no")
-
-
 # ---- fit, evaluate, predict --------------------------------------------------------------
 def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         val_data=None, scheduler=None, metrics: Iterable | dict = (),
@@ -356,7 +345,7 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
     model.zero_grad()
     for callback in callbacks:
         callback.on_train_begin(model)
-    bar = tqdm(total=epochs * n_batches, unit="batch", disable=_progress_disabled(progress))
+    bar = tqdm(total=epochs * n_batches, unit="batch", disable=progress_disabled(progress))
     try:
         for epoch in range(epochs):
             bar.set_description(f"epoch {epoch + 1}/{epochs}")

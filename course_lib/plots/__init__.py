@@ -8,6 +8,7 @@
 - ``activations``: ``plot_activation``, ``plot_activations``, ``activation_curve``
   (notebooks/02_forward_propagation.ipynb)
 - ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)
+- ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
 
 Training, logging and plotting stay separate: plots consume arrays and
 ``fit()``'s history dict; no model holds a plot.
@@ -18,6 +19,7 @@ from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
 from course_lib.plots.curves import plot_loss_curves, plot_loss_curves_by_outcome
 from course_lib.plots.graphs import graph_layout, plot_computational_graph
 from course_lib.plots.images import image_grid
+from course_lib.plots.sweeps import plot_sweep, plot_sweep_curves
 
 __all__ = [
     "activation_curve",
@@ -30,4 +32,6 @@ __all__ = [
     "plot_decision_boundary",
     "plot_loss_curves",
     "plot_loss_curves_by_outcome",
+    "plot_sweep",
+    "plot_sweep_curves",
 ]
