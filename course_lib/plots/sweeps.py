@@ -36,6 +36,8 @@ def setting_colors(n: int) -> list:
     Example:
         >>> len(setting_colors(3))
         3
+
+    Taught in no notebook: the sweep figures use it.
     """
     cmap = plt.get_cmap(SETTING_CMAP)
     return [cmap(t) for t in np.linspace(0.0, 0.85, n)] if n > 1 else [cmap(0.35)]
@@ -69,6 +71,8 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
         >>> sweep = run(lambda lr, seed: {"loss": lr + 0.01 * seed}, grid(lr=[0.1, 1.0]),
         ...             seeds=range(3), progress=False)
         >>> ax = plot_sweep(sweep, x="lr", y="loss", log_x=True)
+
+    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
     """
     if x not in sweep.keys:
         raise ValueError(f"plot_sweep: x={x!r} is not a hyper-parameter of the sweep; "
@@ -153,6 +157,8 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
         >>> sweep = run(lambda lr, seed: {"loss": np.exp(-lr * np.arange(5)) + 0.01 * seed},
         ...             grid(lr=[0.1, 1.0]), seeds=range(3), progress=False)
         >>> ax = plot_sweep_curves(sweep, "loss")
+
+    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
     """
     if metric not in sweep.curves:
         raise ValueError(f"plot_sweep_curves: {metric!r} is not a curve of the sweep; curves: "
