@@ -34,7 +34,14 @@ DOCTEST_SKIP = {"course_lib.execute"}
 # The parts of course_lib whose docstrings follow these rules so far; the rest joins as it is
 # brought in line.
 CHECKED = ("course_lib.nn", "course_lib.checks", "course_lib.gradcheck", "course_lib.experiments",
-           "course_lib.progress", "course_lib.plots.sweeps")
+           "course_lib.progress", "course_lib.plots.sweeps",
+           # chapter 10
+           "course_lib.torch_data", "course_lib.torch_models", "course_lib.torch_checkpoint",
+           "course_lib.torch_training", "course_lib.torch_diagnostics",
+           "course_lib.torch_tensorboard", "course_lib.torch_onnx", "course_lib.calibration",
+           "course_lib.intervals", "course_lib.plots.confusion", "course_lib.plots.calibration",
+           "course_lib.plots.predictions", "course_lib.plots.gradients",
+           "course_lib.widgets.fashion_mnist", "course_lib.grading.references_10")
 
 
 def all_modules():
