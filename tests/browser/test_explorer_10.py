@@ -1,0 +1,141 @@
+"""Chapter 10's misclassification explorer in a real JupyterLab, moved with the keyboard.
+
+The test writes a small notebook that only builds the explorer on made-up
+probabilities (nbval runs the whole chapter already), opens it in JupyterLab in
+Chromium, runs it, moves the "min confidence" slider one step with the arrow
+key, and checks that the figure changed, that there is exactly one image, and
+that no widget failed to display. A screenshot is saved in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from _jupyterlab import JupyterLabServer
+from conftest import skip_or_fail_without
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+NOTEBOOK = "explorer_10.ipynb"
+SLIDER_LABEL = "min confidence"
+SOURCE = """\
+import numpy as np
+
+from course_lib.widgets.fashion_mnist import MisclassificationExplorer
+
+rng = np.random.default_rng(0)
+labels = np.arange(300) % 10
+logits = rng.normal(size=(300, 10))
+logits[np.arange(300), labels] += 2.0
+probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+images = rng.integers(0, 256, size=(300, 28, 28), dtype=np.uint8)
+MisclassificationExplorer(images, labels, probabilities, [f"class {c}" for c in range(10)])
+"""
+
+
+@pytest.fixture
+def sync_playwright():
+    if not CHROMIUM.exists():
+        skip_or_fail_without(
+            f"Chromium ({CHROMIUM})", "install the Debian package: apt-get install chromium"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail_without("Playwright for Python", "install the course's test extra: make setup")
+    return sync_playwright
+
+
+@pytest.fixture
+def lab(tmp_path):
+    server = JupyterLabServer(tmp_path)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(SOURCE)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    server.root.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, server.root / NOTEBOOK)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+    assert server.process.poll() is not None, "the JupyterLab server outlived the test"
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.25, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
+
+
+def kernel_ready(lab: JupyterLabServer) -> bool:
+    session = lab.session_for(NOTEBOOK)
+    if session is None:
+        return False
+    kernel = session["kernel"]
+    return kernel.get("execution_state") == "idle" and kernel.get("connections", 0) >= 1
+
+
+@pytest.mark.timeout(600)
+def test_the_misclassification_explorer_follows_the_keyboard(lab, sync_playwright):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
+                      timeout=120_000)
+            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
+            wait_for(lambda: kernel_ready(lab), timeout=120,
+                     what="the notebook's kernel is idle with a connection")
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+            image = page.locator(".widget-output img")
+            image.first.wait_for(timeout=120_000)
+            summary = page.locator(".widget-html", has_text="predictions kept")
+            summary.wait_for()
+            assert "Confidence >= 0.00" in summary.inner_text()
+            before = image.first.get_attribute("src")
+
+            slider = page.locator(".widget-slider").filter(
+                has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+            assert slider.count() == 1, "the explorer's confidence slider is not on the page"
+            handle = slider.locator(".noUi-handle")
+            handle.scroll_into_view_if_needed()
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+
+            wait_for(lambda: "Confidence >= 0.05" in summary.inner_text(), timeout=60,
+                     what="the summary shows the new threshold")
+            wait_for(lambda: image.count() == 1 and image.first.get_attribute("src") != before,
+                     timeout=60, what="the figure is replaced")
+            assert slider.locator(".widget-readout").inner_text().strip() == "0.05"
+            assert image.count() == 1, "figures piled up"
+            assert page.get_by_text("Error displaying widget").count() == 0
+            assert page.get_by_text("Traceback").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_explorer_10.png"))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_explorer_10_failure.png"))
+            print("JupyterLab log:\n", lab.log())
+            raise
+        finally:
+            browser.close()
