@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/xor_success_rate.py
 	$(BIN)/python benchmarks/engine_vs_torch.py
+	$(BIN)/python benchmarks/fashion_mnist.py
 
 # make grade SOURCE=solutions/01_xor.ipynb SUBMISSIONS=path/to/submissions [OUT=gradebook] [JOBS=2]
 OUT  ?= gradebook

@@ -18,6 +18,7 @@ torch; ``course_lib.data.load_fashion_mnist`` (NumPy) reads the files.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -79,6 +80,23 @@ class FashionMNIST(Dataset):
         if self.transform is not None:
             image = self.transform(image)
         return image, self.labels[index]
+
+    def with_transform(self, transform: Callable[[torch.Tensor], torch.Tensor] | None):
+        """The same images and labels (shared, not copied) with another ``transform``.
+
+        Example:
+            >>> dataset = FashionMNIST(np.zeros((2, 28, 28), np.uint8), [0, 1], mean=0, std=1)
+            >>> flipped = dataset.with_transform(lambda image: image.flip(-1))
+            >>> flipped.images is dataset.images, dataset.transform is None
+            (True, True)
+
+        Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+        """
+        if transform is not None and not callable(transform):
+            raise TypeError(f"FashionMNIST: transform must be a function, got {transform!r}")
+        shared = copy.copy(self)
+        shared.transform = transform
+        return shared
 
     def __repr__(self) -> str:
         return (f"FashionMNIST({len(self)} images, mean={self.mean:.4f}, std={self.std:.4f}, "

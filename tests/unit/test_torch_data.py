@@ -186,3 +186,13 @@ def test_split_sizes_are_checked(fake_files):
         fashion_mnist_splits(val_size=0, rng=0)
     with pytest.raises(TypeError, match="rng"):
         fashion_mnist_splits(val_size=10, rng=1.5)
+
+
+def test_with_transform_shares_the_tensors_and_leaves_the_original_alone():
+    dataset = FashionMNIST(np.zeros((3, 28, 28), np.uint8), [0, 1, 2], mean=0.5, std=0.5)
+    shifted = dataset.with_transform(lambda image: image + 10)
+    assert shifted.images is dataset.images and shifted.labels is dataset.labels
+    assert torch.all(shifted[0][0] == 9.0) and torch.all(dataset[0][0] == -1.0)
+    assert dataset.transform is None
+    with pytest.raises(TypeError, match="transform"):
+        dataset.with_transform(3)
