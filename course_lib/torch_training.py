@@ -324,7 +324,7 @@ def fit(model: torch.nn.Module, loss_fn, optimizer: torch.optim.Optimizer, train
     if time_budget is not None:
         time_budget.start()
     was_training = model.training
-    bar = progress_bar(total=(epochs - first_epoch) * len(train_loader), unit="batch",
+    bar = progress_bar(total=max(epochs - first_epoch, 0) * len(train_loader), unit="batch",
                        progress=progress)
     try:
         for epoch in range(first_epoch, epochs):

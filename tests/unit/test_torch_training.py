@@ -199,6 +199,18 @@ def test_resume_without_a_checkpoint_file_starts_from_the_beginning(tmp_path):
         fit(model, torch.nn.CrossEntropyLoss(), optimizer, train, epochs=2, resume=True)
 
 
+def test_resuming_a_finished_run_trains_nothing_and_returns_its_history(tmp_path):
+    model, optimizer, _, train, _ = setup()
+    path = tmp_path / "done.pt"
+    first = fit(model, torch.nn.CrossEntropyLoss(), optimizer, train, epochs=2, checkpoint=path,
+                progress=False)
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+    again = fit(model, torch.nn.CrossEntropyLoss(), optimizer, train, epochs=2, checkpoint=path,
+                resume=True, progress=False)
+    assert again == first
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
+
+
 def test_a_diverging_run_stops_with_the_completed_epochs():
     X = torch.randn(32, 4)
     y = torch.arange(32) % 3
