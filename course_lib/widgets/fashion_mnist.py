@@ -54,7 +54,7 @@ class MisclassificationExplorer(Explorer):
         >>> images = np.zeros((3, 28, 28), dtype=np.uint8)
         >>> probabilities = np.array([[0.95, 0.05], [0.6, 0.4], [0.2, 0.8]])
         >>> explorer = MisclassificationExplorer(images, np.array([0, 1, 1]), probabilities,
-        ...                                      ["cat", "dog"])   # the last line of a cell shows it
+        ...                                      ["cat", "dog"])  # shown if last in a cell
         >>> explorer.threshold.value = 0.9        # what moving the slider does
         >>> int(explorer.kept.sum())              # predictions made with confidence >= 0.9
         1
