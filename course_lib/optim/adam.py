@@ -95,7 +95,9 @@ class Adam(Optimizer):
         elif wd != 0:
             g = g + wd * p.data
         if not state:  # p's first step: the moments start at zero
-            state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1
         state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * g            # m_t
         state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * g**2   # v_t

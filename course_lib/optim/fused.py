@@ -123,7 +123,9 @@ def fused_adam(optimizer, p: Parameter, state: dict, group: dict) -> None:
     lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
     wd = group["weight_decay"]
     if not state:
-        state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
+        state["step"] = 0
+        state["exp_avg"] = np.zeros_like(p.data)
+        state["exp_avg_sq"] = np.zeros_like(p.data)
     _match_dtype(state, p)
     tmp, decayed = _scratch(p, 2)
     grad = p.grad

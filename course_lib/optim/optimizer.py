@@ -203,9 +203,10 @@ class Optimizer:
         """The optimizer's state in PyTorch's layout.
 
         ``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``:
-        parameters are numbered 0, 1, ... in the order of the groups. As in
-        PyTorch, the state dicts are the optimizer's own, not copies, so they
-        follow later steps; keep a snapshot with ``copy.deepcopy``.
+        parameters are numbered 0, 1, ... in the order of the groups, and a
+        parameter without state (plain SGD) has no entry. As in PyTorch, the
+        state dicts are the optimizer's own, not copies, so they follow later
+        steps; keep a snapshot with ``copy.deepcopy``.
 
         Example:
             >>> import numpy as np
@@ -227,7 +228,7 @@ class Optimizer:
                 index[id(p)] = len(index)
             hyperparameters = {k: v for k, v in group.items() if k != "params"}
             groups.append({**hyperparameters, "params": [index[id(p)] for p in group["params"]]})
-        state = {index[id(p)]: values for p, values in self.state.items()}
+        state = {index[id(p)]: values for p, values in self.state.items() if values}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -243,12 +244,17 @@ class Optimizer:
             raise ValueError(f"{where}: expected a dict with the keys 'state' and 'param_groups' "
                              "(from optimizer.state_dict())")
         saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, list) or not isinstance(state_dict["state"], dict):
+            raise ValueError(f"{where}: 'param_groups' must be a list and 'state' a dict")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{where}: the saved optimizer has {len(saved_groups)} parameter "
                              f"group(s), this one {len(self.param_groups)}")
         by_index = {}
         groups = []
         for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
+            if not isinstance(saved, dict) or not isinstance(saved.get("params"), list):
+                raise ValueError(f"{where}: saved parameter group {i} is not a dict with a "
+                                 "'params' list")
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
                     f"{where}: saved parameter group {i} has {len(saved['params'])} parameters, "
@@ -271,6 +277,9 @@ class Optimizer:
             if index not in by_index:
                 raise ValueError(f"{where}: the saved state has an entry for parameter {index!r}, "
                                  f"but the saved groups number parameters {sorted(by_index)}")
+            if not isinstance(values, dict):
+                raise ValueError(f"{where}: the saved state of parameter {index!r} is a "
+                                 f"{type(values).__name__}, not a dict")
             p = by_index[index]
             state[p] = {key: _loaded_value(value, p, f"{where}, parameter {index}, {key!r}")
                         for key, value in values.items()}

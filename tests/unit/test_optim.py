@@ -390,8 +390,10 @@ def test_load_state_dict_copies_and_converts_to_the_parameters_dtype():
     (lambda s: s["state"].update({5: {}}), "parameter 5"),
     (lambda s: s["param_groups"][0].update(lr=-1.0), "lr"),
     (lambda s: s.pop("state"), "'state' and 'param_groups'"),
+    (lambda s: s["state"].update({0: [1, 2]}), "not a dict"),
+    (lambda s: s["param_groups"][0].pop("params"), "'params' list"),
 ], ids=["wrong_shape", "missing_group", "group_size", "missing_name", "extra_name",
-        "unknown_index", "invalid_lr", "no_state"])
+        "unknown_index", "invalid_lr", "no_state", "state_not_a_dict", "group_without_params"])
 def test_load_state_dict_refuses_a_mismatch_with_a_value_error_and_changes_nothing(corrupt, text):
     _, opt = trained_adam()
     saved = copy.deepcopy(opt.state_dict())
@@ -403,6 +405,13 @@ def test_load_state_dict_refuses_a_mismatch_with_a_value_error_and_changes_nothi
     after = fresh.state_dict()
     assert after["param_groups"] == before["param_groups"]
     np.testing.assert_array_equal(after["state"][0]["exp_avg"], before["state"][0]["exp_avg"])
+
+
+def test_state_dict_has_no_entry_for_a_parameter_without_state_as_in_pytorch():
+    p = param([1.0], grad=[1.0])
+    opt = SGD([p], lr=0.1)
+    opt.step()
+    assert opt.state_dict()["state"] == {}
 
 
 def test_state_dict_of_sgd_does_not_load_into_adam():
