@@ -88,6 +88,7 @@ class LRScheduler:
     PyTorch's schedulers, so chained schedulers give PyTorch's numbers.
 
     Example (halve the learning rate at every epoch whose number is a power of 2):
+        >>> import math
         >>> from course_lib import nn
         >>> from course_lib.optim import SGD
         >>> class HalveAtPowersOfTwo(LRScheduler):
@@ -125,7 +126,7 @@ class LRScheduler:
             group.setdefault("initial_lr", group["lr"])
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = 0
-        self.set_lrs(self.next_lrs())
+        self._set_lrs(self.next_lrs())
 
     def factor(self, epoch: int) -> float:
         """The closed-form factor :math:`f(t)` of epoch ``epoch`` (0-based)."""
@@ -134,7 +135,7 @@ class LRScheduler:
     def step(self) -> None:
         """Advance one epoch and set every group's learning rate."""
         self.last_epoch += 1
-        self.set_lrs(self.next_lrs())
+        self._set_lrs(self.next_lrs())
 
     def next_lrs(self) -> list[float]:
         """Every group's learning rate for epoch ``last_epoch``, moved from its current one."""
@@ -143,11 +144,11 @@ class LRScheduler:
         lrs = []
         for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs, strict=True):
             lr = group["lr"]
-            if now == before:
+            if now == before:  # the factor did not change
                 lrs.append(lr)
-            elif before == 0:
+            elif before == 0:  # leaving a factor of 0 (a cosine past T_max): add the change
                 lrs.append(lr + (base_lr - self.eta_min) * (now - before))
-            else:
+            else:  # scale the distance to eta_min as the factor changed
                 lrs.append(self.eta_min + (lr - self.eta_min) * now / before)
         return lrs
 
@@ -159,9 +160,9 @@ class LRScheduler:
     def restart(self) -> None:
         """Start again at epoch 0, from the formula (:class:`SequentialLR`, at a milestone)."""
         self.last_epoch = 0
-        self.set_lrs(self.closed_form(0))
+        self._set_lrs(self.closed_form(0))
 
-    def set_lrs(self, lrs: list[float]) -> None:
+    def _set_lrs(self, lrs: list[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = float(lr)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
