@@ -58,8 +58,12 @@ class Optimizer:
     ``step()`` calls ``update`` once for every parameter of every group. The
     learning rate is checked for you (a number >= 0, else TypeError or
     ValueError); to check your other hyper-parameters, also write
-    ``check_group(self, group, where)`` (see SGD's, for example). Python floats
-    as hyper-parameters keep float32 parameters and buffers float32.
+    ``check_group(self, group, where)``, e.g.
+    ``group["beta"] = checks.number(group["beta"], "beta", where, low=0, high=1)``
+    with ``from course_lib import checks``. Python floats as hyper-parameters
+    keep float32 parameters and buffers float32. (The built-in optimizers also
+    have ``fused_update``, the same rule written in place, used with
+    ``fused=True``; yours needs none.)
 
     Example (Signum, Bernstein et al. 2018: step along the sign of a momentum):
         >>> import numpy as np

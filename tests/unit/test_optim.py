@@ -318,6 +318,23 @@ def test_a_subclass_has_no_fused_path():
         Plain([param([1.0])])
 
 
+def test_a_subclass_checks_its_hyperparameters_as_the_docstring_shows():
+    from course_lib import checks
+
+    class Signum(Optimizer):
+        def __init__(self, params, lr=0.01, beta=0.9):
+            super().__init__(params, {"lr": lr, "beta": beta})
+
+        def check_group(self, group, where):
+            group["beta"] = checks.number(group["beta"], "beta", where, low=0, high=1)
+
+    assert Signum([param([1.0])], beta=0.5).param_groups[0]["beta"] == 0.5
+    with pytest.raises(ValueError, match="Signum: beta"):
+        Signum([param([1.0])], beta=2)
+    with pytest.raises(ValueError, match="Signum, param group 1: beta"):
+        Signum([{"params": [param([1.0])]}, {"params": [param([1.0])], "beta": -1}])
+
+
 def test_a_subclass_keeps_its_state_across_steps_and_in_state_dict():
     """The contract of the docstring: state is a dict per parameter that the update fills."""
     class CountingSGD(Optimizer):
