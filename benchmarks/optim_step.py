@@ -17,6 +17,7 @@ against torch, whose target is <= 1.15.
 
     python benchmarks/optim_step.py               # step timings + 3 epochs of each
     python benchmarks/optim_step.py --epochs 0    # step timings only (no data needed)
+    python benchmarks/optim_step.py --threads 1   # one thread each, on a busy machine
 
 A script that prints figures, not a test: timings are never asserted. On a
 machine shared with other work the figures are inflated and noisy; the load
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from course_lib import nn, optim
 
@@ -119,7 +121,12 @@ def main(argv=None) -> None:
                         "steps of each Adam (default 20)")
     parser.add_argument("--epochs", type=int, default=3,
                         help="training epochs of each (default 3; 0 skips them)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit NumPy's BLAS and torch to this many threads (e.g. 1 on a "
+                        "busy machine, where torch's threads suffer most); default: all")
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        threadpool_limits(limits=args.threads, user_api="blas")
     threads, blas = engine.blas_threads()
     torch.set_num_threads(threads)
     load = os.getloadavg()
