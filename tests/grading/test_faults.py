@@ -125,6 +125,16 @@ FAULTS = {
             )
         },
     ),
+    "exception_named_to_leak": submission(
+        {
+            **CORRECT,
+            "square": (
+                "def square(x):\n"
+                "    Leak = type('assert_square_3_is_9_leaked', (Exception,), {})\n"
+                "    raise Leak('the message of a learner')"
+            ),
+        }
+    ),
     "emptied_cells": submission(
         WRONG_HALF,
         after={"imports": ("get_ipython().input_transformers_cleanup.append(lambda lines: [])")},
@@ -224,6 +234,18 @@ def test_a_kernel_killed_during_a_test_is_an_error_never_a_pass(batch):
     assert reason == (
         "the kernel died (exit code -9) while running the hidden tests of task 'square tests' "
         f"(cell {index_of(FAULTS['killed'], 'square-tests') + 1})"
+    )
+
+
+def test_a_hidden_tests_reason_holds_no_text_of_the_learners_code(batch):
+    # Neither the exception's message nor its class name (both the learner's text) is shown;
+    # the line is quoted from the grader's copy of the learner's cell.
+    status, points, reason = outcome(batch, "exception_named_to_leak")["square-tests"]
+    cell = index_of(FAULTS["exception_named_to_leak"], "square") + 1
+    assert (status, points) == ("error", 0.0)
+    assert reason == (
+        "a hidden test failed: your code raised an exception of its own type "
+        f"(in cell {cell}, line 3: `raise Leak('the message of a learner')`)"
     )
 
 
