@@ -25,10 +25,11 @@ Run folders
 Each kernel gets ``$TMPDIR/course-grading-XXXXXXXX/`` holding ``kernel/``
 (connection file and sockets), ``work/`` (its working folder: a copy of the
 submitted notebook and nothing else), ``home/`` (its HOME) and ``tmp/`` (its
-TMPDIR). The grader holds an exclusive ``flock`` on the folder while it runs;
-a grader killed outright (SIGKILL, out of memory) cannot remove it, so every
-grader first removes run folders whose lock is free and which are older than
-a minute (``remove_stale_run_folders``): the next run cleans up.
+TMPDIR). The grader holds an exclusive ``flock`` on the folder while it runs
+(and marks it so, ``LOCKED_MARK``); a grader killed outright (SIGKILL, out of
+memory) cannot remove it, so every grader first removes marked run folders
+whose lock is free and which are older than a minute
+(``remove_stale_run_folders``): the next run cleans up.
 
 Taught in no notebook; used by ``course grade`` and ``course check``.
 """
@@ -53,6 +54,7 @@ PROCESS = "process"
 ISOLATIONS = (BUBBLEWRAP, PROCESS)
 
 RUN_FOLDER_PREFIX = "course-grading-"
+LOCKED_MARK = ".locked-by-grader"  # only folders that carry it are ever removed by another run
 STALE_AFTER = 60.0  # seconds: older unlocked run folders belong to a dead grader
 
 # The parts of /etc a Python kernel uses (dynamic linker, time zone, fonts,
@@ -158,6 +160,7 @@ class run_folder:  # noqa: N801 (used as a context manager, like tempfile.Tempor
         top = Path(tempfile.mkdtemp(prefix=RUN_FOLDER_PREFIX))
         self._descriptor = os.open(top, os.O_RDONLY)
         fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+        (top / LOCKED_MARK).touch()
         self.folder = RunFolder(top)
         for path in (self.folder.kernel, self.folder.work, self.folder.home, self.folder.tmp):
             path.mkdir(mode=0o700)
@@ -173,8 +176,10 @@ class run_folder:  # noqa: N801 (used as a context manager, like tempfile.Tempor
 def remove_stale_run_folders(parent: Path | None = None) -> list[Path]:
     """Remove the run folders that a killed grader left behind; the folders removed.
 
-    A folder is stale when no process holds its lock and it is older than
-    ``STALE_AFTER`` seconds (a folder just created is locked within microseconds).
+    A folder is stale when it says that its grader locks it (``LOCKED_MARK``), no
+    process holds its lock, and it is older than ``STALE_AFTER`` seconds (a folder just
+    created is locked within microseconds). Folders of graders that do not lock theirs
+    are never touched: they may still be in use.
     """
     parent = Path(parent or tempfile.gettempdir())
     removed = []
@@ -185,6 +190,8 @@ def remove_stale_run_folders(parent: Path | None = None) -> list[Path]:
     for path in candidates:
         try:
             if time.time() - path.stat().st_mtime < STALE_AFTER or not path.is_dir():
+                continue
+            if not (path / LOCKED_MARK).exists():
                 continue
             descriptor = os.open(path, os.O_RDONLY)
         except OSError:

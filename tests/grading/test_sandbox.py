@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from course_lib.grading import grade_submission
 from course_lib.grading.sandbox import (
+    LOCKED_MARK,
     RUN_FOLDER_PREFIX,
     bubblewrap_problem,
     choose_isolation,
@@ -149,6 +150,7 @@ def test_run_folders_are_private_locked_and_removed(tmp_path, monkeypatch):
         assert folder.top.parent == tmp_path and folder.top.name.startswith(RUN_FOLDER_PREFIX)
         for path in (folder.kernel, folder.work, folder.home, folder.tmp):
             assert path.is_dir() and (path.stat().st_mode & 0o777) == 0o700
+        assert (folder.top / LOCKED_MARK).exists()
         descriptor = os.open(folder.top, os.O_RDONLY)
         with pytest.raises(BlockingIOError):  # the grader holds the lock
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -158,15 +160,18 @@ def test_run_folders_are_private_locked_and_removed(tmp_path, monkeypatch):
 
 def test_a_killed_graders_run_folders_are_removed_by_the_next_run(tmp_path):
     old = time.time() - 3600
-    stale = tmp_path / f"{RUN_FOLDER_PREFIX}stale"
-    (stale / "work").mkdir(parents=True)
-    (stale / "work" / "alice.ipynb").write_text("{}")
-    os.utime(stale, (old, old))
-    busy = tmp_path / f"{RUN_FOLDER_PREFIX}busy"
-    busy.mkdir()
-    os.utime(busy, (old, old))
-    fresh = tmp_path / f"{RUN_FOLDER_PREFIX}fresh"
-    fresh.mkdir()
+
+    def folder(name, *, marked=True, age=old):
+        path = tmp_path / f"{RUN_FOLDER_PREFIX}{name}"
+        (path / "work").mkdir(parents=True)
+        (path / "work" / "alice.ipynb").write_text("{}")
+        if marked:
+            (path / LOCKED_MARK).touch()
+        os.utime(path, (age, age))
+        return path
+
+    stale, busy, fresh = folder("stale"), folder("busy"), folder("fresh", age=time.time())
+    unmarked = folder("unmarked", marked=False)  # a grader that does not lock: maybe running
     descriptor = os.open(busy, os.O_RDONLY)
     fcntl.flock(descriptor, fcntl.LOCK_EX)  # a grader still running
     try:
@@ -174,4 +179,4 @@ def test_a_killed_graders_run_folders_are_removed_by_the_next_run(tmp_path):
     finally:
         os.close(descriptor)
     assert removed == [stale]
-    assert not stale.exists() and busy.exists() and fresh.exists()
+    assert not stale.exists() and busy.exists() and fresh.exists() and unmarked.exists()
