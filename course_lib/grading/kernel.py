@@ -119,11 +119,19 @@ def memory_limit_supported() -> bool:
     return os.name == "posix" and sys.platform != "darwin"
 
 
-def kernel_command(*, memory_limit: int | None, isolate_network: bool) -> list[str]:
-    """The argv of a grading kernel (``{connection_file}`` is filled in by jupyter_client)."""
+def kernel_command(
+    *, memory_limit: int | None, isolate_network: bool, grader_pipe: int | None = None
+) -> list[str]:
+    """The argv of a grading kernel (``{connection_file}`` is filled in by jupyter_client).
+
+    ``grader_pipe`` is the read end of a pipe only the grader writes to, which the
+    kernel watches to end itself when the grader is gone (see kernel_launcher.py).
+    """
     command = [os.path.abspath(sys.executable), str(LAUNCHER)]
     if memory_limit is not None and memory_limit_supported():
         command += ["--memory-limit", str(int(memory_limit))]
+    if grader_pipe is not None:
+        command += ["--grader-pipe", str(grader_pipe)]
     command += ["-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"]
     if isolate_network:
         command = ["unshare", "-n", *command]
@@ -167,7 +175,9 @@ class GradingKernelManager(AsyncKernelManager):
     ``"bubblewrap"`` the kernel runs in the sandbox of ``sandbox.py``, with
     exactly ``environment``, and is interrupted by a message (a SIGINT sent to
     bwrap would end the sandbox); otherwise it runs in a process group of its
-    own and gets SIGINT. ``environment`` is passed to ``start_kernel`` as well.
+    own and gets SIGINT. ``environment`` is passed to ``start_kernel`` as well, and
+    so is ``grader_pipe`` (in ``pass_fds``), the read end of the pipe the kernel
+    watches to end itself when the grader dies.
     """
 
     def __init__(
@@ -178,6 +188,7 @@ class GradingKernelManager(AsyncKernelManager):
         isolate_network: bool,
         isolation: str = PROCESS,
         environment: dict[str, str] | None = None,
+        grader_pipe: int | None = None,
         **kwargs,
     ):
         unix_sockets = os.name == "posix"  # Windows: TCP on localhost, no isolation anyway
@@ -192,6 +203,7 @@ class GradingKernelManager(AsyncKernelManager):
         command = kernel_command(
             memory_limit=memory_limit,
             isolate_network=isolate_network and unix_sockets and isolation == PROCESS,
+            grader_pipe=grader_pipe,
         )
         if isolation == BUBBLEWRAP:
             command = bubblewrap_command(command, folder=folder, environment=environment or {})

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -197,12 +198,16 @@ class _Runner:
             cells.append(nbformat.v4.new_code_cell(code))
         self.km_isolates_network = limits.isolate_network and network_isolation_available()
         self.environment = kernel_environment(seed=seed, folder=folder, isolation=isolation)
+        # The kernel ends itself when this pipe closes: when the grader dies, however it
+        # dies (bwrap's --die-with-parent misses a grader killed while the sandbox starts).
+        self.pipe = os.pipe() if isolation == BUBBLEWRAP else None
         self.km = GradingKernelManager(
             folder=folder,
             memory_limit=limits.memory_limit,
             isolate_network=self.km_isolates_network,
             isolation=isolation,
             environment=self.environment,
+            grader_pipe=self.pipe[0] if self.pipe else None,
             log=_log,
         )
         self.client = _GradingClient(
@@ -282,11 +287,27 @@ class _Runner:
     async def _start_kernel(self) -> None:
         # The kernel's own output (start-up errors, C libraries' messages) goes to a
         # log, not to the grader's terminal; the learner's output goes through the kernel.
+        extra = {"pass_fds": (self.pipe[0],)} if self.pipe else {}
         with open(self.folder.log, "wb") as log:
-            await self.client.async_start_new_kernel(
-                cwd=str(self.folder.work), env=self.environment, stdout=log, stderr=log
-            )
+            try:
+                await self.client.async_start_new_kernel(
+                    cwd=str(self.folder.work), env=self.environment, stdout=log, stderr=log, **extra
+                )
+            finally:
+                self._close_pipe(read_end_only=True)
         await self.client.async_start_new_kernel_client()
+
+    def _close_pipe(self, *, read_end_only: bool = False) -> None:
+        """Close the grader's copies of the pipe's ends (the kernel keeps its read end)."""
+        if self.pipe is None:
+            return
+        read_end, write_end = self.pipe
+        for descriptor in (read_end,) if read_end_only else (read_end, write_end):
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass  # already closed
+        self.pipe = (-1, write_end) if read_end_only else None
 
     def _kernel_error(self, error: Exception) -> str:
         """The last line the kernel logged (its own error), else the client's error."""
@@ -431,6 +452,7 @@ class _Runner:
         except Exception as error:  # never let cleanup hide the result
             _log.warning("could not stop the grading kernel: %s", error)
         finally:
+            self._close_pipe()
             if self.client.kc is not None:
                 self.client.kc.stop_channels()
                 self.client.kc = None

@@ -53,6 +53,7 @@ BUBBLEWRAP = "bubblewrap"
 PROCESS = "process"
 ISOLATIONS = (BUBBLEWRAP, PROCESS)
 
+PARENT_GUARD = Path(__file__).with_name("parent_guard.py")
 RUN_FOLDER_PREFIX = "course-grading-"
 LOCKED_MARK = ".locked-by-grader"  # only folders that carry it are ever removed by another run
 STALE_AFTER = 60.0  # seconds: older unlocked run folders belong to a dead grader
@@ -308,7 +309,10 @@ def bubblewrap_command(
     arguments += ["--chdir", str(folder.work), "--clearenv"]
     for name, value in sorted(environment.items()):
         arguments += ["--setenv", name, value]
-    return [*arguments, "--", *command]
+    # parent_guard.py closes the window in which a grader killed while bwrap starts would
+    # leave the sandbox running (see its docstring).
+    guard = [os.path.abspath(sys.executable), "-I", "-S", str(PARENT_GUARD), str(os.getpid())]
+    return [*guard, *arguments, "--", *command]
 
 
 def _identity_files(folder: RunFolder) -> tuple[Path, Path]:

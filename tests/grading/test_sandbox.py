@@ -8,6 +8,7 @@ bwrap is a failure, elsewhere a skip that says so.
 
 import fcntl
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -180,3 +181,24 @@ def test_a_killed_graders_run_folders_are_removed_by_the_next_run(tmp_path):
         os.close(descriptor)
     assert removed == [stale]
     assert not stale.exists() and busy.exists() and fresh.exists() and unmarked.exists()
+
+
+def test_a_kernel_ends_itself_when_the_graders_pipe_closes():
+    # How a sandboxed kernel dies with a grader that is not its parent (kernel_launcher.py).
+    read_end, write_end = os.pipe()
+    code = (
+        "import sys, time\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from kernel_launcher import _die_with_pipe\n"
+        "_die_with_pipe(int(sys.argv[1]))\n"
+        "time.sleep(60)"
+    )
+    folder = str(ROOT / "course_lib" / "grading")
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(read_end), folder], pass_fds=(read_end,)
+    )
+    os.close(read_end)
+    time.sleep(0.5)
+    assert process.poll() is None  # alive while the grader holds the write end
+    os.close(write_end)  # what the grader's death does
+    assert process.wait(timeout=10) == 1
