@@ -158,6 +158,7 @@ def kernel_environment(*, seed: int, folder: RunFolder, isolation: str = PROCESS
         environment["HOME"] = str(folder.home)
         environment["PYTHONPATH"] = str(course_lib_parent())
         environment["MPLCONFIGDIR"] = str(folder.home / ".matplotlib")
+        environment["TMPDIR"] = "/tmp"  # the run folder's tmp/, bound there
         copy_font_cache(folder.home / ".matplotlib")
         named = os.environ.get("COURSE_DATA_DIR")
         if named and Path(named).expanduser().is_dir():

@@ -24,8 +24,9 @@ Run folders
 -----------
 Each kernel gets ``$TMPDIR/course-grading-XXXXXXXX/`` holding ``kernel/``
 (connection file and sockets), ``work/`` (its working folder: a copy of the
-submitted notebook and nothing else), ``home/`` (its HOME) and ``tmp/`` (its
-TMPDIR). The grader holds an exclusive ``flock`` on the folder while it runs
+submitted notebook and nothing else), ``home/`` (its HOME), ``tmp/`` (its
+TMPDIR, ``/tmp`` in the sandbox) and ``shm/`` (``/dev/shm`` in the sandbox).
+The grader holds an exclusive ``flock`` on the folder while it runs
 (and marks it so, ``LOCKED_MARK``); a grader killed outright (SIGKILL, out of
 memory) cannot remove it, so every grader first removes marked run folders
 whose lock is free and which are older than a minute
@@ -96,7 +97,8 @@ def bubblewrap_problem() -> str | None:
             "bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap; "
             "Fedora: dnf install bubblewrap)"
         )
-    command = ["bwrap", *_namespace_arguments(), *_system_arguments(), "--", "true"]
+    command = ["bwrap", *_namespace_arguments(), *_system_arguments(), "--remount-ro", "/"]
+    command += ["--", "true"]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as error:
@@ -148,6 +150,11 @@ class RunFolder:
         return self.top / "tmp"
 
     @property
+    def shm(self) -> Path:
+        """Shared memory files (POSIX semaphores: multiprocessing, DataLoader workers)."""
+        return self.top / "shm"
+
+    @property
     def log(self) -> Path:
         """The kernel's own output (start-up errors); outside every folder the kernel sees."""
         return self.top / "kernel.log"
@@ -163,7 +170,13 @@ class run_folder:  # noqa: N801 (used as a context manager, like tempfile.Tempor
         fcntl.flock(self._descriptor, fcntl.LOCK_EX)
         (top / LOCKED_MARK).touch()
         self.folder = RunFolder(top)
-        for path in (self.folder.kernel, self.folder.work, self.folder.home, self.folder.tmp):
+        for path in (
+            self.folder.kernel,
+            self.folder.work,
+            self.folder.home,
+            self.folder.tmp,
+            self.folder.shm,
+        ):
             path.mkdir(mode=0o700)
         return self.folder
 
@@ -239,7 +252,7 @@ def _system_arguments() -> list[str]:
             arguments += ["--ro-bind", str(path), str(path)]
     for name in ETC_FILES:
         arguments += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    arguments += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    arguments += ["--proc", "/proc", "--dev", "/dev"]
     return arguments
 
 
@@ -293,20 +306,25 @@ def bubblewrap_command(
 ) -> list[str]:
     """``command`` (a kernel's argv) wrapped in bwrap for ``folder``, with exactly ``environment``.
 
-    The connection file and sockets in ``folder.kernel``, and ``folder.work``,
-    ``folder.home`` and ``folder.tmp``, keep their paths inside the sandbox, so
-    the grader and the kernel name them alike.
+    The connection file and sockets in ``folder.kernel``, and ``folder.work`` and
+    ``folder.home``, keep their paths inside the sandbox, so the grader and the
+    kernel name them alike; ``folder.tmp`` and ``folder.shm`` are ``/tmp`` and
+    ``/dev/shm`` there.
     """
     arguments = ["bwrap", *_namespace_arguments(), *_system_arguments()]
     for path in python_folders():
         arguments += ["--ro-bind", str(path), str(path)]
-    for path in (folder.kernel, folder.work, folder.home, folder.tmp):
+    # Scratch space on disk, not in memory (a tmpfs would let a learner fill the RAM);
+    # bound first, since the run folder usually lies under /tmp.
+    arguments += ["--bind", str(folder.tmp), "/tmp", "--bind", str(folder.shm), "/dev/shm"]
+    for path in (folder.kernel, folder.work, folder.home):
         arguments += ["--bind", str(path), str(path)]
     for host, inside in data_folders(folder.home):
         arguments += ["--ro-bind", str(host), str(inside)]
     passwd, group = _identity_files(folder)
     arguments += ["--ro-bind", str(passwd), "/etc/passwd", "--ro-bind", str(group), "/etc/group"]
-    arguments += ["--chdir", str(folder.work), "--clearenv"]
+    # The root bwrap builds is a tmpfs: read-only, so nothing but the binds above is writable.
+    arguments += ["--remount-ro", "/", "--chdir", str(folder.work), "--clearenv"]
     for name, value in sorted(environment.items()):
         arguments += ["--setenv", name, value]
     # parent_guard.py closes the window in which a grader killed while bwrap starts would

@@ -68,7 +68,7 @@ def inside_checks(*, hidden_paths: list[str], grader_pid: int, limit: int) -> di
             "open('scratch.txt', 'w').write('mine')\n"
             "open(os.path.join(os.environ['HOME'], 'x'), 'w').write('mine')\n"
             "tempfile.NamedTemporaryFile().close()\n"
-            "for path in (sys.prefix, os.path.dirname(os.__file__)):\n"
+            "for path in (sys.prefix, os.path.dirname(os.__file__), '/', '/etc', '/usr'):\n"
             "    try:\n"
             "        open(os.path.join(path, 'intruder'), 'w')\n"
             "    except OSError:\n"
