@@ -56,6 +56,9 @@ def check_report(result: SubmissionResult, *, notebook: Path, source: Path) -> s
         lines.append("when graded, hidden tests may still fail")
     if result.notes:
         lines += ["", "notes:"] + [f"  - {note}" for note in result.notes]
+    if result.flags:
+        lines += ["", "flagged for your instructor when graded (see the README, grading):"]
+        lines += [f"  - {flag.describe()}" for flag in result.flags]
     return "\n".join(lines)
 
 
