@@ -242,10 +242,12 @@ REFERENCE_WRAPPERS = {
             return out[0]
         """,
     "a copy of the reference's code": """
+        import inspect
         import types
         from course_lib.nn import functional as F
+        plain = inspect.unwrap(F.relu_forward)  # the formula behind the checked entry point
         def relu(x):
-            copy = types.FunctionType(F.relu_forward.__code__, F.relu_forward.__globals__)
+            copy = types.FunctionType(plain.__code__, plain.__globals__)
             return copy(x)[0]
         """,
 }
