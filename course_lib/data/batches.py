@@ -9,12 +9,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from course_lib.data._checks import check_positive_int
-from course_lib.data._random import as_generator
+from course_lib import checks
 
 
 def minibatches(
-    X, y, batch_size: int, *, shuffle: bool = True, rng=None, drop_last: bool = False
+    X, y, batch_size: int, *, rng, shuffle: bool = True, drop_last: bool = False
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(X_batch, y_batch)`` pairs that cover every sample once (one epoch).
 
@@ -30,31 +29,25 @@ def minibatches(
         X: features, shape (n, ...).
         y: targets, shape (n, ...).
         batch_size: samples per batch (>= 1).
-        shuffle: visit the samples in a random order (needs ``rng``).
-        rng: ``np.random.Generator`` or int seed; required when ``shuffle``.
+        rng: ``np.random.Generator`` or int seed for the order (None: fresh,
+            unpredictable randomness); pass ``rng=None`` with ``shuffle=False``.
+        shuffle: visit the samples in a random order.
         drop_last: drop the last batch when it has fewer than ``batch_size``
             samples (by default it is kept).
 
     Yields:
         ``X_batch`` (b, ...) and ``y_batch`` (b, ...), ``b <= batch_size``.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got X {X.shape} and y {y.shape}"
-        )
-    batch_size = check_positive_int(batch_size, "batch_size")
-    for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, got {flag!r}")
-    if shuffle:
-        if rng is None:
-            raise ValueError(
-                "minibatches(shuffle=True) needs rng, e.g. rng=np.random.default_rng(0)"
-            )
-        order = as_generator(rng).permutation(len(X))
+    X, y = checks.samples(X, y, "minibatches")
+    batch_size = checks.integer(batch_size, "batch_size", "minibatches", minimum=1)
+    drop_last = checks.boolean(drop_last, "drop_last", "minibatches")
+    if checks.boolean(shuffle, "shuffle", "minibatches"):
+        order = checks.rng(rng, "minibatches").permutation(len(X))
     elif rng is not None:
-        raise ValueError(f"rng is only used with shuffle=True, got rng={rng!r} and shuffle=False")
+        raise ValueError(
+            f"minibatches: rng is only used with shuffle=True, got rng={rng!r} and "
+            "shuffle=False; pass rng=None"
+        )
     else:
         order = np.arange(len(X))
     return _batches(X, y, order, batch_size, drop_last)

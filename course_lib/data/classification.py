@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.data._checks import check_float_dtype
+from course_lib import checks
 from course_lib.data.tabular import TabularData
 
 
@@ -26,7 +26,7 @@ def load_breast_cancer(*, dtype=np.float32) -> TabularData:
     """
     from sklearn import datasets  # imported here: scikit-learn is slow to import
 
-    dtype = check_float_dtype(dtype)
+    dtype = checks.float_dtype(dtype, "load_breast_cancer")
     bunch = datasets.load_breast_cancer()
     return TabularData(
         bunch.data.astype(dtype),

@@ -60,6 +60,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib import checks
 from course_lib.data.idx import IMAGES_MAGIC, LABELS_MAGIC, IDXFormatError, parse_idx
 
 FASHION_MNIST_CLASSES = (
@@ -166,7 +167,8 @@ def lookup_locations(root=None) -> list[Location]:
     """
     locations = []
     if root is not None:
-        locations.append(Location("the root argument", _as_path(root, "root")))
+        root = checks.path(root, "root", "load_fashion_mnist")
+        locations.append(Location("the root argument", root))
     env = os.environ.get(ENV_VAR, "")
     if env:
         locations.append(Location(ENV_VAR, Path(env).expanduser()))
@@ -269,10 +271,8 @@ class _Missing(Exception):
 
 
 def _load(split, root, download, *, checksums, mirrors) -> _Found:
-    if split not in FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if not isinstance(download, bool):
-        raise ValueError(f"download must be True or False, got {download!r}")
+    checks.choice(split, tuple(FILES), "split", "load_fashion_mnist")
+    checks.boolean(download, "download", "load_fashion_mnist")
     expected = _expected_checksums(checksums)
     mirrors = _validate_mirrors(mirrors)
     tried: list[tuple[Location, str]] = []
@@ -436,7 +436,7 @@ def _not_found_message(split, tried, download_errors, bad) -> str:
 
 def _download_dir(root) -> Path:
     if root is not None:
-        return _as_path(root, "root")
+        return checks.path(root, "root", "load_fashion_mnist")
     env = os.environ.get(ENV_VAR, "")
     return Path(env).expanduser() if env else user_cache_dir()
 
@@ -534,25 +534,19 @@ def _describe_request_error(error) -> str:
 # --- argument checks -------------------------------------------------------------
 
 
-def _as_path(value, name: str) -> Path:
-    if not isinstance(value, (str, os.PathLike)) or str(value) == "":
-        raise ValueError(f"{name} must be a folder path (str or Path), got {value!r}")
-    return Path(value).expanduser()
-
-
 def _expected_checksums(checksums) -> dict[str, str]:
     expected = dict(SHA256)
     if checksums is None:
         return expected
-    if not isinstance(checksums, dict):
-        raise ValueError(f"checksums must be a dict of file name -> SHA-256, got {checksums!r}")
+    checks.instance(checksums, dict, "checksums (file name -> SHA-256)", "load_fashion_mnist")
     for name, digest in checksums.items():
         key = name.removesuffix(".gz") if isinstance(name, str) else name
         if key not in SHA256:
             raise ValueError(
                 f"checksums has an unknown file name {name!r}; known: {sorted(SHA256)}"
             )
-        if not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest.lower())):
+        checks.instance(digest, str, f"checksums[{name!r}]", "load_fashion_mnist")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest.lower()):
             raise ValueError(f"checksums[{name!r}] must be 64 hex digits (SHA-256), got {digest!r}")
         expected[key] = digest.lower()
     return expected
@@ -563,8 +557,12 @@ def _validate_mirrors(mirrors) -> tuple[str, ...]:
         return MIRRORS
     if isinstance(mirrors, str):
         mirrors = (mirrors,)
+    if not np.iterable(mirrors):
+        raise TypeError(f"mirrors must be a list of base URLs (strings), got {mirrors!r}")
     mirrors = tuple(mirrors)
-    if not mirrors or not all(isinstance(m, str) and "://" in m for m in mirrors):
+    if not all(isinstance(m, str) for m in mirrors):
+        raise TypeError(f"mirrors must be a list of base URLs (strings), got {mirrors!r}")
+    if not mirrors or not all("://" in m for m in mirrors):
         raise ValueError(f"mirrors must be a non-empty list of base URLs, got {mirrors!r}")
     return mirrors
 

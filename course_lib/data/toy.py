@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.data._checks import check_float_dtype, check_noise, check_positive_int
-from course_lib.data._random import as_generator
+from course_lib import checks
 
 
 def xor(*, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
@@ -33,7 +32,7 @@ def xor(*, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=check_float_dtype(dtype))
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=checks.float_dtype(dtype, "xor"))
     y = np.array([0, 1, 1, 0], dtype=np.int64)
     return X, y
 
@@ -56,8 +55,9 @@ def make_xor(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples")
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_samples = checks.integer(n_samples, "n_samples", "make_xor", minimum=1)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_xor", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_xor"), checks.rng(rng, "make_xor")
     corners = rng.integers(0, 2, size=(n_samples, 2))
     X = corners + noise * rng.standard_normal((n_samples, 2))
     y = corners[:, 0] ^ corners[:, 1]
@@ -83,8 +83,9 @@ def make_moons(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_samples = checks.integer(n_samples, "n_samples", "make_moons", minimum=2)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_moons", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_moons"), checks.rng(rng, "make_moons")
     n_upper = (n_samples + 1) // 2
     t_upper = np.linspace(0, np.pi, n_upper)
     t_lower = np.linspace(0, np.pi, n_samples - n_upper)
@@ -112,10 +113,11 @@ def make_circles(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1 (the inner radius), got {factor!r}")
+    n_samples = checks.integer(n_samples, "n_samples", "make_circles", minimum=2)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_circles", low=0)
+    factor = checks.number(factor, "factor (the inner radius)", "make_circles", low=0, high=1,
+                           low_inclusive=False, high_inclusive=False)
+    dtype, rng = checks.float_dtype(dtype, "make_circles"), checks.rng(rng, "make_circles")
     n_outer = (n_samples + 1) // 2
     t_outer = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
     t_inner = np.linspace(0, 2 * np.pi, n_samples - n_outer, endpoint=False)
@@ -147,9 +149,10 @@ def make_spirals(
         ``X`` (n_samples, 2) inside the unit disc, ``y`` (n_samples,) int64 in
         {0, ..., n_classes - 1}.
     """
-    n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=n_classes)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_classes = checks.integer(n_classes, "n_classes", "make_spirals", minimum=2)
+    n_samples = checks.integer(n_samples, "n_samples", "make_spirals", minimum=n_classes)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_spirals", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_spirals"), checks.rng(rng, "make_spirals")
     counts = np.full(n_classes, n_samples // n_classes)
     counts[: n_samples % n_classes] += 1
     y = np.repeat(np.arange(n_classes), counts)
