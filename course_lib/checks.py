@@ -54,6 +54,7 @@ __all__ = [
     "instance",
     "integer",
     "integers",
+    "interval",
     "number",
     "path",
     "probability_targets",
@@ -142,15 +143,42 @@ def number(value, name: str, where: str, *, low=None, high=None, low_inclusive: 
     if not ok:
         if low is not None and high is not None:
             left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
-            allowed = f" in {left}{low}, {high}{right}"
+            allowed = f" in {left}{low:g}, {high:g}{right}"
         elif low is not None:
-            allowed = f" {'>=' if low_inclusive else '>'} {low}"
+            allowed = f" {'>=' if low_inclusive else '>'} {low:g}"
         elif high is not None:
-            allowed = f" {'<=' if high_inclusive else '<'} {high}"
+            allowed = f" {'<=' if high_inclusive else '<'} {high:g}"
         else:
             allowed = ""
         raise ValueError(f"{where}: {name} must be a finite number{allowed}, got {value!r}")
     return value
+
+
+def interval(value, name: str, where: str, *, low=None, high=None) -> tuple[float, float]:
+    """``value`` as a pair of finite floats ``(a, b)`` with ``a < b``, inside [low, high] if given.
+
+    TypeError for anything but a pair of numbers, ValueError for an empty or
+    reversed interval or one that leaves [low, high].
+
+    Example:
+        >>> interval((-5, 5), "x_range", "activation_curve")
+        (-5.0, 5.0)
+        >>> interval((2, 1), "x_range", "activation_curve")
+        Traceback (most recent call last):
+        ValueError: activation_curve: x_range must be (low, high) with low < high, got (2, 1)
+    """
+    pair = tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else ()
+    if len(pair) != 2 or not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                 for v in pair):
+        raise TypeError(f"{where}: {name} must be a pair of numbers (low, high), got {value!r}")
+    a, b = float(pair[0]), float(pair[1])
+    inside = (low is None or a >= low) and (high is None or b <= high)
+    if not (math.isfinite(a) and math.isfinite(b) and a < b and inside):
+        limits = "" if low is None and high is None else f" inside [{low}, {high}]"
+        raise ValueError(
+            f"{where}: {name} must be (low, high) with low < high{limits}, got {value!r}"
+        )
+    return a, b
 
 
 def boolean(value, name: str, where: str) -> bool:

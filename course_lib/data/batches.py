@@ -1,6 +1,7 @@
 """``minibatches``: iterate over a data set in mini-batches, shuffled with an explicit ``rng``.
 
-Taught in notebooks/05_optimizers.ipynb (mini-batch SGD).
+Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written):
+mini-batch SGD.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ def minibatches(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(X_batch, y_batch)`` pairs that cover every sample once (one epoch).
 
-    Taught in notebooks/05_optimizers.ipynb. Call it once per epoch with the
-    same ``rng`` (a Generator) to get a new order each epoch::
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Call it once per epoch with the same ``rng`` (a Generator) to get a new order each epoch::
 
         rng = np.random.default_rng(0)
         for epoch in range(10):

@@ -1,6 +1,8 @@
 """Binary classification on real data: scikit-learn's bundled breast cancer table.
 
-Taught in notebooks/08_classification.ipynb. Ships with scikit-learn: no download.
+Used in notebooks/02_forward_propagation.ipynb (a forward pass on real data); taught in
+chapter 08 (notebooks/08_classification.ipynb, not yet written). Ships with scikit-learn:
+no download.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from course_lib.data.tabular import TabularData
 def load_breast_cancer(*, dtype=np.float32) -> TabularData:
     """Wisconsin diagnostic breast cancer data: 569 tumours, 30 features, malignant or benign.
 
-    Taught in notebooks/08_classification.ipynb. The labels keep scikit-learn's
-    coding, ``0 = malignant`` (212 samples) and ``1 = benign`` (357 samples),
-    as ``target_names`` says; the features (radius, texture, ... of the cell
-    nuclei) have very different scales, so standardize them with a
-    ``Standardizer`` fitted on the training split.
+    Used in notebooks/02_forward_propagation.ipynb; taught in
+    chapter 08 (notebooks/08_classification.ipynb, not yet written). The labels keep
+    scikit-learn's coding, ``0 = malignant`` (212 samples) and ``1 = benign`` (357
+    samples), as ``target_names`` says; the features (radius, texture, ... of the cell
+    nuclei) have very different scales, so standardize them with a ``Standardizer``
+    fitted on the training split.
 
     Returns:
         ``TabularData(X (569, 30) in dtype, y (569,) int64, feature_names,

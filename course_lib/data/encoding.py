@@ -1,6 +1,7 @@
 """``one_hot``: class labels to one-hot rows.
 
-Taught in notebooks/08_classification.ipynb (softmax and cross-entropy).
+Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written):
+softmax and cross-entropy.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from course_lib import checks
 def one_hot(labels, num_classes: int, *, dtype=np.float32) -> np.ndarray:
     """One-hot encode integer class labels, like ``torch.nn.functional.one_hot``.
 
-    Taught in notebooks/08_classification.ipynb. ``out[..., c] = 1`` where
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    ``out[..., c] = 1`` where
     ``labels == c``, else 0; ``out.argmax(axis=-1)`` gives the labels back.
 
     Args:

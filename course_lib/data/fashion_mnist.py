@@ -1,7 +1,8 @@
 """Fashion-MNIST: find it, or download it, and verify it before use.
 
-Taught in notebooks/10_pytorch_fashion_mnist.ipynb (and shown in
-notebooks/00_start_here.ipynb). ``make data`` runs this module::
+Shown in notebooks/00_start_here.ipynb; taught in
+chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). ``make data`` runs
+this module::
 
     python -m course_lib.data.fashion_mnist [--root DIR] [--no-download]
 
@@ -153,7 +154,7 @@ class _Found:
 def user_cache_dir() -> Path:
     """The user cache: ``$XDG_CACHE_HOME/nn-course``, by default ``~/.cache/nn-course``.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
@@ -163,7 +164,7 @@ def user_cache_dir() -> Path:
 def lookup_locations(root=None) -> list[Location]:
     """The folders searched for Fashion-MNIST, in order (see the module docstring).
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
     locations = []
     if root is not None:
@@ -193,9 +194,9 @@ def load_fashion_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load a split of Fashion-MNIST, verified, from the first location that has it.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb (and shown in
-    notebooks/00_start_here.ipynb). The lookup order, the verification and the
-    download are described in the module docstring.
+    Shown in notebooks/00_start_here.ipynb; taught in
+    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). The lookup
+    order, the verification and the download are described in the module docstring.
 
     Args:
         split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
@@ -228,8 +229,8 @@ def load_fashion_mnist(
 def find_fashion_mnist(root=None, *, checksums: dict[str, str] | None = None) -> Path | None:
     """The first folder, in lookup order, holding all four files verified; None if none does.
 
-    Never downloads. Used by the doctor (``python -m course_lib.doctor``) and
-    taught in notebooks/00_start_here.ipynb.
+    Never downloads. Used by the doctor (``python -m course_lib.doctor``), which
+    chapter 00 runs.
     """
     expected = _expected_checksums(checksums)
     for location in lookup_locations(root):
@@ -245,7 +246,7 @@ def find_fashion_mnist(root=None, *, checksums: dict[str, str] | None = None) ->
 def how_to_get_data() -> str:
     """A learner's instructions to get Fashion-MNIST, with and without network.
 
-    Taught in notebooks/00_start_here.ipynb (shown by the doctor).
+    Shown by the doctor, which chapter 00 runs, when the data is missing.
     """
     names = [name + ".gz" for pair in FILES.values() for name in pair]
     urls = "\n".join(f"        {OFFICIAL_MIRRORS[0].rstrip('/')}/{name}" for name in names)
@@ -335,7 +336,7 @@ def read_verified(
 ) -> np.ndarray:
     """Read one Fashion-MNIST file (``.gz`` or uncompressed IDX) and verify it.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     Args:
         path: the file.
@@ -573,7 +574,7 @@ def _validate_mirrors(mirrors) -> tuple[str, ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``make data``: find or download Fashion-MNIST, verify it, say where it is.
 
-    Taught in notebooks/00_start_here.ipynb. Returns the exit status.
+    Chapter 00 tells learners to run it. Returns the exit status.
     """
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.data.fashion_mnist",

@@ -1,7 +1,7 @@
 """Read the IDX format, the simple binary format of MNIST and Fashion-MNIST.
 
-Taught in notebooks/10_pytorch_fashion_mnist.ipynb (where the data comes from);
-used by ``course_lib.data.fashion_mnist``.
+Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written):
+where the data comes from. Used by ``course_lib.data.fashion_mnist``.
 
 An IDX file is a header followed by the raw values, all big-endian::
 
@@ -44,7 +44,7 @@ class IDXFormatError(ValueError):
 def parse_idx(data: bytes, *, expected_magic: int | None = None) -> np.ndarray:
     """Parse the bytes of an (uncompressed) IDX file into an array.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     Args:
         data: the whole file content.

@@ -1,7 +1,7 @@
 """Train/validation/test splits and k-fold cross-validation, seeded and stratified.
 
-Taught in notebooks/06_regularization.ipynb (why a validation set; k-fold) and
-used from notebooks/07_regression.ipynb on.
+Used in notebooks/02_forward_propagation.ipynb; taught in
+chapter 06 (notebooks/06_regularization.ipynb, not yet written): why a validation set, k-fold.
 
 Stratified means each class keeps its proportion in every part: for every
 class, the number of its samples in a part differs from the exact share by
@@ -25,7 +25,7 @@ def train_val_test_indices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices of a train/validation/test split of ``n`` samples (or of the samples of ``y``).
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
     Args:
         y_or_n: the targets ``y`` (shape (n,) or (n, ...)) or the number of samples.
@@ -56,7 +56,8 @@ def train_val_test_indices(
 def train_val_test_split(X, y, *, sizes=(0.6, 0.2, 0.2), stratify: bool | None = None, rng):
     """Split ``(X, y)`` into training, validation and test sets.
 
-    Taught in notebooks/06_regularization.ipynb; the three parts are
+    Used in notebooks/02_forward_propagation.ipynb; taught in
+    chapter 06 (notebooks/06_regularization.ipynb, not yet written). The three parts are
     ``(X, y)`` tuples, as ``course_lib.train.fit`` takes them.
 
     Args:
@@ -85,7 +86,7 @@ def kfold(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """K-fold cross-validation: ``k`` (train_idx, val_idx) pairs whose val parts partition the data.
 
-    Taught in notebooks/06_regularization.ipynb::
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)::
 
         for train_idx, val_idx in kfold(y, 5, rng=0):
             model = ...; fit(model, ..., (X[train_idx], y[train_idx]))

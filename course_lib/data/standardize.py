@@ -1,6 +1,7 @@
 """``Standardizer``: rescale every feature to mean 0 and standard deviation 1.
 
-Taught in notebooks/07_regression.ipynb (and used in notebooks/08_classification.ipynb).
+Used in notebooks/02_forward_propagation.ipynb; taught in
+chapter 07 (notebooks/07_regression.ipynb, not yet written).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from course_lib import checks
 class Standardizer:
     """Subtract the training mean and divide by the training standard deviation, per feature.
 
-    Taught in notebooks/07_regression.ipynb. Fit it on the training data only,
+    Used in notebooks/02_forward_propagation.ipynb; taught in
+    chapter 07 (notebooks/07_regression.ipynb, not yet written). Fit it on the training data only,
     then transform training, validation and test data with those same
     statistics: computing them on validation or test data would leak
     information about the data the model is judged on.

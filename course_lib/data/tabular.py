@@ -10,7 +10,8 @@ import numpy as np
 class TabularData(NamedTuple):
     """A table of samples: unpack it as ``X, y, feature_names, target_names = data``.
 
-    Taught in notebooks/07_regression.ipynb and notebooks/08_classification.ipynb.
+    Returned by ``load_breast_cancer`` (used in notebooks/02_forward_propagation.ipynb)
+    and ``load_diabetes``; taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
 
     Attributes:
         X: features, shape (n_samples, n_features).

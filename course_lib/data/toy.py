@@ -7,11 +7,12 @@ Samples come shuffled, and every random set takes its ``rng`` explicitly (a
 ``np.random.Generator`` or an int seed), so a seed gives the same data every time.
 
 - ``xor``: the four-row truth table (notebooks/01_xor_from_scratch.ipynb).
-- ``make_xor``: noisy points around the four corners (notebooks/01_xor_from_scratch.ipynb).
+- ``make_xor``: noisy points around the four corners (no chapter uses it yet).
 - ``make_moons``, ``make_circles``: two interleaved half circles, two rings
-  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
-- ``make_spirals``: CS231n's K interleaved spiral arms
-  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
+  (chapters 05 and 06, not yet written).
+- ``make_spirals``: CS231n's K interleaved spiral arms (the exercises of chapters 02 and
+  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb; chapters 05 and 06,
+  not yet written).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from course_lib import checks
 def xor(*, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
     """The XOR truth table: ``X`` (4, 2) with rows 00, 01, 10, 11 and ``y`` = [0, 1, 1, 0].
 
-    Taught in notebooks/01_xor_from_scratch.ipynb: no straight line separates
-    the ones from the zeros, so a network needs a hidden layer.
+    Taught in notebooks/01_xor_from_scratch.ipynb, which writes the same table out by
+    hand: no straight line separates the ones from the zeros, so a network needs a
+    hidden layer. ``course_lib.xor`` and the XOR explorer take it from here.
 
     Example:
         >>> X, y = xor()
@@ -42,9 +44,9 @@ def make_xor(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Noisy XOR: points scattered around the corners (0,0), (0,1), (1,0), (1,1).
 
-    Taught in notebooks/01_xor_from_scratch.ipynb. Each point is a corner
-    chosen uniformly plus Gaussian noise of standard deviation ``noise``; its
-    label is the XOR of the corner's coordinates.
+    No chapter uses it yet. Each point is a corner chosen uniformly plus
+    Gaussian noise of standard deviation ``noise``; its label is the XOR of the
+    corner's coordinates.
 
     Args:
         n_samples: number of points.
@@ -69,7 +71,8 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles (the same shape as scikit-learn's ``make_moons``).
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written)
+    and chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Class 0 is the upper half circle ``(cos t, sin t)``, class 1 the lower one
     ``(1 - cos t, 0.5 - sin t)``, for ``t`` evenly spaced in [0, pi]; then
     Gaussian noise of standard deviation ``noise`` is added and the samples shuffled.
@@ -101,7 +104,8 @@ def make_circles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric circles: class 0 on the unit circle, class 1 on radius ``factor``.
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written)
+    and chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
     Args:
         n_samples: total number of points (class 0 gets the extra one when odd).
@@ -133,7 +137,9 @@ def make_spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class (CS231n's spiral data set).
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Used by the exercises of solutions/02_forward.ipynb and solutions/03_backprop.ipynb;
+    taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written) and
+    chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Arm ``k`` holds points at radius ``r`` in [0, 1] and angle
     ``4 r + 2 pi k / n_classes`` (plus Gaussian noise of standard deviation
     ``noise`` on the angle), so no linear model separates the classes.

@@ -15,12 +15,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib import checks
+
 
 @dataclass(frozen=True)
 class ActivationCurve:
     """An activation sampled on a grid: ``x``, ``value = g(x)``, ``slope = g'(x)``.
 
-    Taught in notebooks/02_forward_propagation.ipynb.
+    What :func:`activation_curve` returns (chapter 02, through the activation explorer).
     """
 
     x: np.ndarray
@@ -50,11 +52,10 @@ def activation_curve(
         >>> curve.value.tolist(), curve.slope.tolist()
         ([0.0, 0.0, 1.0], [0.0, 0.0, 1.0])
     """
-    low, high = x_range
-    if not low < high:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}.")
-    if num < 2:
-        raise ValueError(f"num must be at least 2 points, got {num}.")
+    checks.function(forward, "forward", "activation_curve")
+    checks.function(backward, "backward", "activation_curve")
+    low, high = checks.interval(x_range, "x_range", "activation_curve")
+    num = checks.integer(num, "num (grid points)", "activation_curve", minimum=2)
     x = np.linspace(low, high, num)
     value, cache = forward(x)
     slope = backward(np.ones_like(value), cache)

@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
+from course_lib import checks
+
 #: Gradients are orange, like the derivative curves of ``plots.activations``.
 GRADIENT_COLOR = "tab:orange"
 
@@ -25,8 +27,10 @@ def graph_layout(inputs_of: Mapping[str, Sequence[str]]) -> dict[str, tuple[floa
     deepest input's; a leaf sits one column before the first node that uses
     it, so every arrow is short. Returns node -> (x, y).
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Used by :func:`plot_computational_graph` (chapter 03).
     """
+    checks.instance(inputs_of, Mapping, "inputs_of", "graph_layout",
+                    hint="E.g. {'x': [], 'w': [], 'z': ['x', 'w']}.")
     nodes = list(inputs_of)
     for node, inputs in inputs_of.items():
         unknown = [i for i in inputs if i not in inputs_of]

@@ -30,7 +30,7 @@ GRADING_VARIABLE = "COURSE_GRADING"
 def grading_mode() -> bool:
     """True when the notebook runs under the grader (``COURSE_GRADING=1``).
 
-    Taught in notebooks/00_start_here.ipynb (how grading works).
+    Chapter 00 explains how grading works; explorers check this switch.
     """
     return os.environ.get(GRADING_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
 

@@ -97,13 +97,16 @@ def test_in_grading_mode_the_explorer_builds_nothing_and_trains_nothing(monkeypa
     assert "switched off while grading" in explorer._repr_mimebundle_()["text/plain"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"hidden_units": 9}, "hidden_units"),
-    ({"activation": "gelu"}, "activation"),
-    ({"lr": 100.0}, "lr must be between"),
-    ({"epochs": 10}, "epochs"),
-    ({"seed": 20}, "seed must be between"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"hidden_units": 9}, ValueError, "hidden_units must be an integer between 1 and 8"),
+    ({"hidden_units": "2"}, TypeError, "hidden_units"),
+    ({"activation": "gelu"}, ValueError, "activation"),
+    ({"lr": 100.0}, ValueError, r"lr must be a finite number in \[0.01, 31.6228\]"),
+    ({"lr": None}, TypeError, "lr must be a number"),
+    ({"epochs": 10}, ValueError, "epochs"),
+    ({"seed": 20}, ValueError, "seed must be an integer between 0 and 19"),
+    ({"n_starts": 0}, ValueError, "n_starts"),
 ])
-def test_bad_initial_settings_raise_a_clear_error(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_initial_settings_raise_a_clear_error(kwargs, error, message):
+    with pytest.raises(error, match=message):
         XORExplorer(**kwargs)
