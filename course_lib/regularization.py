@@ -5,9 +5,13 @@ Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 A penalty :math:`R(w)` is added to the data loss, and its gradient to the
 parameters' gradients after ``model.backward``:
 
+    >>> from course_lib import nn, optim
+    >>> model, loss_fn = nn.Linear(3, 1, rng=0), nn.MSELoss()
+    >>> optimizer = optim.SGD(model.parameters(), lr=0.1)
+    >>> x, y = np.ones((4, 3), dtype=np.float32), np.zeros((4, 1), dtype=np.float32)
     >>> penalty = L2Penalty(lam=1e-3)
     >>> loss = loss_fn(model(x), y) + penalty(model.parameters())
-    >>> model.backward(loss_fn.backward())
+    >>> dx = model.backward(loss_fn.backward())
     >>> penalty.backward(model.parameters())      # p.grad += dR/dp
     >>> optimizer.step()
 
@@ -236,8 +240,9 @@ class L1Penalty(Penalty):
     r"""L1 penalty :math:`\lambda \sum |w|` (sparse weights). See :func:`l1_penalty`.
 
     Example:
-        >>> penalty = L1Penalty(lam=1e-4)
-        >>> total_loss = loss_fn(model(x), y) + penalty(model.parameters())
+        >>> penalty = L1Penalty(lam=0.1)
+        >>> penalty([np.array([[1.0, -2.0]]), np.array([3.0])])   # the bias is skipped
+        0.30000000000000004
 
     Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
@@ -260,7 +265,9 @@ class L2Penalty(Penalty):
     r"""L2 penalty :math:`\tfrac{\lambda}{2} \sum w^2` (small weights). See :func:`l2_penalty`.
 
     Example:
-        >>> penalty = L2Penalty(lam=1e-3)   # same as SGD(..., weight_decay=1e-3)
+        >>> penalty = L2Penalty(lam=0.1)   # adds what SGD(..., weight_decay=0.1) adds
+        >>> penalty.grad([np.array([[1.0, -2.0]])])
+        [array([[ 0.1, -0.2]])]
 
     Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
@@ -284,7 +291,9 @@ class ElasticNetPenalty(Penalty):
     See :func:`elastic_net_penalty`.
 
     Example:
-        >>> penalty = ElasticNetPenalty(lam=1e-3, l1_ratio=0.5)
+        >>> penalty = ElasticNetPenalty(lam=0.1, l1_ratio=0.5)
+        >>> penalty([np.array([[1.0, -2.0]])])   # 0.1 * (0.5 * 3 + 0.25 * 5)
+        0.275
 
     Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """

@@ -7,12 +7,20 @@ This is the only course_lib module
 that imports torch; the NumPy chapters never load it.
 
 Example:
+    >>> from torch.utils.data import DataLoader, TensorDataset
     >>> device = get_device()
     >>> seed_everything(0)
+    >>> X, y = torch.randn(64, 28, 28), torch.randint(0, 10, (64,))
+    >>> train_loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)
+    >>> val_loader = DataLoader(TensorDataset(X, y), batch_size=64)
     >>> model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10)).to(device)
+    >>> loss_fn = torch.nn.CrossEntropyLoss()
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     >>> for epoch in range(5):
     ...     train_scores = train_epoch(model, loss_fn, optimizer, train_loader)
     ...     val_scores = evaluate(model, loss_fn, val_loader)
+    >>> sorted(val_scores)
+    ['accuracy', 'loss']
 
 ``train_epoch`` and ``evaluate`` take their arguments in the order of
 ``course_lib.train.fit`` and ``course_lib.train.evaluate``: the model, the loss,
@@ -64,11 +72,12 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
     try:
         device = torch.device(prefer)
     except (RuntimeError, TypeError) as error:
-        raise ValueError(f"get_device: {prefer!r} is not a device name ({error})") from None
+        raise ValueError(f"get_device: prefer={prefer!r} is not a device name ({error})") from None
     if device.type not in DEVICES or not _available(device.type):
         available = [kind for kind in DEVICES if _available(kind)]
         raise ValueError(
-            f"get_device: {prefer!r} is not available on this machine; available: {available}. "
+            f"get_device: prefer={prefer!r} is not available on this machine; available: "
+            f"{available}. "
             "Call get_device() without arguments to pick the best one."
         )
     return device

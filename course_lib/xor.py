@@ -145,7 +145,7 @@ class XORNetworks:
 
 
 def _as_inputs(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
+    X = checks.real_array(X, "X", "XOR networks").astype(float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
             f"XOR networks take inputs of shape (N, 2), got shape {X.shape}. "

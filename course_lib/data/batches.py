@@ -19,12 +19,8 @@ def minibatches(
     """Yield ``(X_batch, y_batch)`` pairs that cover every sample once (one epoch).
 
     Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
-    Call it once per epoch with the same ``rng`` (a Generator) to get a new order each epoch::
-
-        rng = np.random.default_rng(0)
-        for epoch in range(10):
-            for X_batch, y_batch in minibatches(X, y, 32, rng=rng):
-                ...
+    Call it once per epoch with the same ``rng`` (a Generator) to get a new order each
+    epoch.
 
     Args:
         X: features, shape (n, ...).
@@ -38,6 +34,14 @@ def minibatches(
 
     Yields:
         ``X_batch`` (b, ...) and ``y_batch`` (b, ...), ``b <= batch_size``.
+
+    Example:
+        >>> X, y = np.arange(10).reshape(5, 2), np.arange(5)
+        >>> rng = np.random.default_rng(0)
+        >>> for epoch in range(2):
+        ...     print([y_batch.tolist() for _, y_batch in minibatches(X, y, 2, rng=rng)])
+        [[2, 4], [3, 0], [1]]
+        [[4, 1], [2, 0], [3]]
     """
     X, y = checks.samples(X, y, "minibatches")
     batch_size = checks.integer(batch_size, "batch_size", "minibatches", minimum=1)

@@ -86,10 +86,8 @@ def kfold(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """K-fold cross-validation: ``k`` (train_idx, val_idx) pairs whose val parts partition the data.
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)::
-
-        for train_idx, val_idx in kfold(y, 5, rng=0):
-            model = ...; fit(model, ..., (X[train_idx], y[train_idx]))
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written): train
+    one model per fold on ``(X[train_idx], y[train_idx])`` and score it on the rest.
 
     Fold sizes differ by at most one sample; when stratified, so do the
     counts of each class across folds.
@@ -109,6 +107,12 @@ def kfold(
     Example:
         >>> [val.tolist() for _, val in kfold(7, 3, rng=None, shuffle=False)]
         [[0, 1, 2], [3, 4], [5, 6]]
+        >>> y = np.array([0, 0, 0, 1, 1, 1])
+        >>> for train_idx, val_idx in kfold(y, 3, rng=0):   # stratified: one of each class
+        ...     print(y[val_idx].tolist(), len(train_idx))
+        [0, 1] 4
+        [0, 1] 4
+        [0, 1] 4
     """
     n, labels = _samples_and_labels(y_or_n, stratify, "kfold")
     k = checks.integer(k, "k", "kfold", minimum=2)
@@ -140,16 +144,13 @@ def _samples_and_labels(y_or_n, stratify, where: str):
     if isinstance(y_or_n, numbers.Integral) and not isinstance(y_or_n, bool):
         if stratify:
             raise ValueError(f"{where}: stratify=True needs the labels y, not a number of samples")
-        return checks.integer(y_or_n, "n", where, minimum=1), None
-    if isinstance(y_or_n, bool):
-        raise TypeError(f"{where}: y_or_n must be the targets y or a number of samples, got "
-                        f"{y_or_n!r}")
+        return checks.integer(y_or_n, "y_or_n (a number of samples)", where, minimum=1), None
     y = np.asarray(y_or_n)
-    if y.ndim == 0:
-        raise TypeError(f"{where}: y must be an array of targets or an int number of samples, "
-                        f"got {y_or_n!r}")
+    if isinstance(y_or_n, bool) or y.ndim == 0:
+        raise TypeError(f"{where}: y_or_n must be the targets y (an array) or a number of "
+                        f"samples, got {y_or_n!r}")
     if len(y) == 0:
-        raise ValueError(f"{where}: y must hold at least one sample, got an empty array")
+        raise ValueError(f"{where}: y_or_n must hold at least one sample, got an empty array")
     is_labels = y.ndim == 1 and (np.issubdtype(y.dtype, np.integer) or y.dtype == bool)
     if stratify and not is_labels:
         raise ValueError(

@@ -35,7 +35,7 @@ class Standardizer:
     Example:
         >>> scaler = Standardizer().fit(np.array([[1.0, 10.0], [3.0, 10.0]]))
         >>> scaler.transform(np.array([[2.0, 10.0], [5.0, 10.0]])).tolist()
-        [[0.0, 0.0], [2.0, 0.0]]
+        [[0.0, 0.0], [3.0, 0.0]]
     """
 
     def __init__(self):

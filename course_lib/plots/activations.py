@@ -90,6 +90,10 @@ def plot_activation(
     Returns:
         The Axes.
     """
+    checks.instance(name, str, "name", "plot_activation")
+    if saturation is not None:
+        checks.number(saturation, "saturation", "plot_activation", low=0, low_inclusive=False)
+    checks.boolean(legend, "legend", "plot_activation")
     curve = activation_curve(forward, backward, x_range=x_range)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 3.5))
@@ -128,8 +132,12 @@ def plot_activations(
         x_range, saturation: as in ``plot_activation``.
         ncols: panels per row.
     """
+    checks.instance(activations, Mapping, "activations (name -> (forward, backward))",
+                    "plot_activations")
+    ncols = checks.integer(ncols, "ncols", "plot_activations", minimum=1)
     if not activations:
-        raise ValueError("activations is empty: pass a mapping name -> (forward, backward).")
+        raise ValueError("plot_activations: activations is empty: pass a mapping name -> "
+                         "(forward, backward).")
     n = len(activations)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)

@@ -173,7 +173,7 @@ def _as_points(X, where: str) -> np.ndarray:
     X = checks.real_array(X, "X", where).astype(float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
-            f"{where}: decision boundaries are drawn for 2-D inputs of shape (N, 2), got shape "
-            f"{X.shape}."
+            f"{where}: X must have shape (N, 2), decision boundaries being drawn for 2-D "
+            f"inputs; got shape {X.shape}."
         )
     return X

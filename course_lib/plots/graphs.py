@@ -36,7 +36,8 @@ def graph_layout(inputs_of: Mapping[str, Sequence[str]]) -> dict[str, tuple[floa
         unknown = [i for i in inputs if i not in inputs_of]
         if unknown:
             raise ValueError(
-                f"node {node!r} is computed from {unknown}, which are not nodes of the graph; "
+                f"graph_layout: inputs_of says node {node!r} is computed from {unknown}, which "
+                "are not nodes of the graph; "
                 "list every leaf too, with no inputs, e.g. {'x': []}."
             )
     level: dict[str, int] = {}

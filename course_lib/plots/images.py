@@ -36,11 +36,7 @@ def image_grid(
     """Show images in a grid, each titled with its class name (or label).
 
     Taught in notebooks/00_start_here.ipynb and
-    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written)::
-
-        images, labels = load_fashion_mnist("test")
-        image_grid(images[:20], labels[:20], FASHION_MNIST_CLASSES)
-        image_grid(images[:20], labels[:20], FASHION_MNIST_CLASSES, predictions=pred[:20])
+    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     With ``predictions``, each title reads "pred: <predicted>" over
     "true: <label>", green when right and red when wrong.
@@ -61,6 +57,13 @@ def image_grid(
 
     Returns:
         The matplotlib Figure, with one Axes per image, in order.
+
+    Example:
+        >>> images = np.random.default_rng(0).integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
+        >>> labels, predictions = np.array([0, 1, 2, 0, 1, 2]), np.array([0, 1, 1, 0, 2, 2])
+        >>> fig = image_grid(images, labels, ("cat", "dog", "bird"), predictions=predictions)
+        >>> [ax.get_title() for ax in fig.axes[:2]]
+        ['pred: cat\\ntrue: cat', 'pred: dog\\ntrue: dog']
     """
     images = _as_image_stack(images)
     n = len(images)

@@ -51,7 +51,7 @@ class ActivationExplorer(Explorer):
     Example:
         >>> explorer = ActivationExplorer(activation="tanh", x_range=(-5, 5))
         >>> explorer.activation.value = "sigmoid"    # what choosing in the menu does
-        >>> round(explorer.curve.slope.max(), 2)
+        >>> round(float(explorer.curve.slope.max()), 2)
         0.25
     """
 

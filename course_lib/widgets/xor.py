@@ -58,6 +58,7 @@ class XORExplorer(Explorer):
         >>> explorer = XORExplorer(hidden_units=2)   # last line of a cell shows it
         >>> explorer.hidden_units.value = 3          # what moving the slider does
         >>> int(explorer.result.solved.sum())        # networks out of 20 that solved XOR
+        17
     """
 
     title = "XOR explorer"
