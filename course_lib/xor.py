@@ -226,9 +226,9 @@ class XORTrainingResult:
 
 
 def xor_loss_and_gradients(
-    net: XORNetworks, X: np.ndarray = _X, y: np.ndarray = _Y
+    networks: XORNetworks, X: np.ndarray = _X, y: np.ndarray = _Y
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Forward pass, loss and backward pass (steps 2-4) for every network in ``net``.
+    """Forward pass, loss and backward pass (steps 2-4) for every network in ``networks``.
 
     ``dz2 = (p - y) / N``, ``dW2 = dz2^T A1``, ``db2 = sum(dz2)``,
     ``dZ1 = (dz2 W2) * g'(Z1)``, ``dW1 = dZ1^T X``, ``db1 = sum(dZ1)``
@@ -238,7 +238,7 @@ def xor_loss_and_gradients(
     chapter 03).
 
     Args:
-        net: ``B`` networks with ``H`` hidden units.
+        networks: ``B`` networks with ``H`` hidden units.
         X: inputs, shape (N, 2) (default: the XOR truth table, ``course_lib.data.xor()``).
         y: targets in {0, 1}, shape (N,) (default: its labels).
 
@@ -251,15 +251,24 @@ def xor_loss_and_gradients(
         ``(loss, (dW1, db1, dW2, db2))``: loss of shape (B,) and gradients with the
         shapes of ``W1`` (B, H, 2), ``b1`` (B, H), ``W2`` (B, 1, H), ``b2`` (B, 1).
     """
+    checks.instance(networks, XORNetworks, "networks", "xor_loss_and_gradients")
     X = _as_inputs(X)
-    y = np.asarray(y, dtype=float)
+    y = checks.real_array(y, "y", "xor_loss_and_gradients").astype(float)
+    if y.shape != (len(X),):
+        raise ValueError(f"xor_loss_and_gradients: y must hold one target per row of X, shape "
+                         f"({len(X)},), got shape {y.shape}")
+    return _loss_and_gradients(networks, X, y)
+
+
+def _loss_and_gradients(networks: XORNetworks, X: np.ndarray, y: np.ndarray):
+    """Steps 2-4 for checked inputs: X float (N, 2), y float (N,)."""
     N = len(y)
-    A1, dA1_dZ1, z2 = net._forward(X)
+    A1, dA1_dZ1, z2 = networks._forward(X)
     loss = _bce_from_logits(z2, y)
     dz2 = (sigmoid(z2) - y) / N  # (B, N)
     dW2 = dz2[:, None, :] @ A1  # (B, 1, H)
     db2 = dz2.sum(axis=1, keepdims=True)  # (B, 1)
-    dZ1 = dz2[:, :, None] * net.W2 * dA1_dZ1  # (B, N, H)
+    dZ1 = dz2[:, :, None] * networks.W2 * dA1_dZ1  # (B, N, H)
     dW1 = dZ1.transpose(0, 2, 1) @ X  # (B, H, 2)
     db1 = dZ1.sum(axis=1)  # (B, H)
     return loss, (dW1, db1, dW2, db2)
@@ -361,7 +370,7 @@ def _train(networks: XORNetworks, lr: float, epochs: int,
         for epoch in range(epochs + 1):
             if epoch in snapshot_epochs:
                 snapshots[epoch] = net.copy()
-            losses[epoch], (dW1, db1, dW2, db2) = xor_loss_and_gradients(net, X, y)
+            losses[epoch], (dW1, db1, dW2, db2) = _loss_and_gradients(net, X, y)
             if epoch == epochs:
                 break
             net.W1 -= lr * dW1

@@ -48,7 +48,7 @@ class XORExplorer(Explorer):
         n_starts: how many networks (seeds) are trained for every setting.
 
     Attributes:
-        hidden_units, activation, learning_rate, epochs, seed: the controls.
+        hidden_units, activation, lr, epochs, seed: the controls (named as the arguments).
         output: the ``Output`` widget holding the figure.
         summary: an ``HTML`` widget with the numbers behind the figure.
         result: the ``XORTrainingResult`` of the current setting.
@@ -94,7 +94,7 @@ class XORExplorer(Explorer):
         self.activation = widgets.Dropdown(
             options=ACTIVATIONS, value=activation, description="activation", style=style
         )
-        self.learning_rate = widgets.FloatLogSlider(
+        self.lr = widgets.FloatLogSlider(
             value=lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1], step=0.25,
             description="learning rate", readout_format=".3g", continuous_update=False,
             style=style,
@@ -107,7 +107,7 @@ class XORExplorer(Explorer):
             value=seed, min=0, max=n_starts - 1, description="seed",
             continuous_update=False, style=style,
         )
-        controls = [self.hidden_units, self.activation, self.learning_rate, self.epochs, self.seed]
+        controls = [self.hidden_units, self.activation, self.lr, self.epochs, self.seed]
         self._assemble(controls, min_height="300px")
 
     def update(self, change=None) -> None:
@@ -115,7 +115,7 @@ class XORExplorer(Explorer):
         if self.inert:
             return
         result = _train(
-            self.hidden_units.value, self.activation.value, float(self.learning_rate.value),
+            self.hidden_units.value, self.activation.value, float(self.lr.value),
             self.epochs.value, self.n_starts,
         )
         self.result = result
@@ -144,7 +144,7 @@ class XORExplorer(Explorer):
             f"{result.correct[seed]} of 4 points right. "
             f"<b>{int(result.solved.sum())} of {self.n_starts}</b> seeds solve XOR "
             f"with {self.hidden_units.value} hidden units, {self.activation.value}, "
-            f"learning rate {self.learning_rate.value:.3g} and {self.epochs.value} epochs."
+            f"learning rate {self.lr.value:.3g} and {self.epochs.value} epochs."
         )
 
 

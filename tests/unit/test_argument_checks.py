@@ -145,8 +145,9 @@ CASES = [
     (xor.train_xor_networks_from, {"networks": xor.init_xor_networks(2, [0]), "epochs": 5}, {
         "networks": (np.zeros((2, 2)), NO_VALUE), "lr": (None, -1.0),
         "snapshot_epochs": (3, [-1])}),
-    (xor.xor_loss_and_gradients, {"net": xor.init_xor_networks(2, [0])}, {
-        "X": (np.array([["a", "b"]]), np.zeros((4, 3)))}),
+    (xor.xor_loss_and_gradients, {"networks": xor.init_xor_networks(2, [0])}, {
+        "X": (np.array([["a", "b"]]), np.zeros((4, 3))), "y": (["a"] * 4, np.zeros(3)),
+        "networks": ("net", NO_VALUE)}),
     (predict_proba, {"X": np.zeros((4, 2))}, {"X": (np.array([["a", "b"]]), np.zeros(4))}),
     (torch_utils.get_device, {}, {"prefer": (3.5, "tpu")}),
     (torch_utils.seed_everything, {"seed": 0}, {

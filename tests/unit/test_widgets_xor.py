@@ -54,7 +54,7 @@ def test_moving_the_seed_redraws_without_training_again(explorer):
 
 
 @pytest.mark.parametrize("control, value", [
-    ("activation", "relu"), ("learning_rate", 0.1), ("epochs", 1000),
+    ("activation", "relu"), ("lr", 0.1), ("epochs", 1000),
 ])
 def test_every_control_triggers_a_redraw(explorer, control, value):
     before = only_image(explorer)
@@ -66,7 +66,7 @@ def test_a_diverging_learning_rate_is_shown_without_warnings_or_errors(explorer)
     explorer.hidden_units.value = 8
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        explorer.learning_rate.value = explorer.learning_rate.max
+        explorer.lr.value = explorer.lr.max
     only_image(explorer)
     assert "0 of 10</b>" in explorer.summary.value
 
