@@ -13,6 +13,8 @@
 
 Taught in notebooks/00_start_here.ipynb (check, doctor); the README's
 instructor section covers release and grade.
+
+Its functions are taught in no notebook.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 r"""Regression and classification metrics, written out by hand.
 
-Regression metrics are taught in notebooks/07_regression.ipynb, classification
-metrics in notebooks/08_classification.ipynb. Names, arguments and results
+Regression metrics are taught in chapter 07 (notebooks/07_regression.ipynb, not yet written),
+classification metrics in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+Names, arguments and results
 follow scikit-learn's ``sklearn.metrics``, which the tests use as the reference.
 
 Regression metrics take ``y_true`` and ``y_pred`` of shape ``(N,)`` or
@@ -26,25 +27,30 @@ Edge cases (documented per function):
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
 import numpy as np
 
+from course_lib import checks
+
 
 class UndefinedMetricWarning(UserWarning):
     """A metric is 0/0 for these inputs; the documented fallback value was used.
 
-    Taught in notebooks/08_classification.ipynb (precision with no predicted positives).
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written):
+    precision with no predicted positives.
     """
 
 
 # =========================================================================================
-# Regression (notebooks/07_regression.ipynb)
+# Regression (chapter 07)
 # =========================================================================================
-def _regression_targets(y_true, y_pred, name):
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+def _regression_targets(y_true, y_pred, multioutput, name):
+    checks.choice(multioutput, ("uniform_average", "raw_values"), "multioutput", name)
+    y_true = checks.real_array(y_true, "y_true", name).astype(np.float64)
+    y_pred = checks.real_array(y_pred, "y_pred", name).astype(np.float64)
     if y_true.ndim == 1:
         y_true = y_true[:, None]
     if y_pred.ndim == 1:
@@ -61,13 +67,10 @@ def _regression_targets(y_true, y_pred, name):
     return y_true, y_pred
 
 
-def _average(per_output: np.ndarray, multioutput: str, name: str):
+def _average(per_output: np.ndarray, multioutput: str):
     if multioutput == "raw_values":
         return per_output
-    if multioutput == "uniform_average":
-        return float(per_output.mean())
-    raise ValueError(f"{name}: multioutput must be 'uniform_average' or 'raw_values', "
-                     f"got {multioutput!r}")
+    return float(per_output.mean())
 
 
 def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -81,30 +84,30 @@ def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
         >>> mean_squared_error([1.0, 2.0], [1.5, 2.0])
         0.125
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_error")
-    return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput, "mean_squared_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_error")
+    return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput)
 
 
 def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
     r"""Root mean squared error :math:`\sqrt{\frac1N \sum_i (y_i - \hat y_i)^2}`,
     in the units of :math:`y` (per output, then averaged).
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "root_mean_squared_error")
     per_output = np.sqrt(((y_true - y_pred) ** 2).mean(axis=0))
-    return _average(per_output, multioutput, "root_mean_squared_error")
+    return _average(per_output, multioutput)
 
 
 def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
     r"""Mean absolute error :math:`\frac1N \sum_i |y_i - \hat y_i|`.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_error")
-    return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput, "mean_absolute_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_absolute_error")
+    return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput)
 
 
 def _ratio_or_finite(numerator, denominator):
@@ -125,16 +128,16 @@ def r2_score(y_true, y_pred, *, multioutput="uniform_average"):
     the score is 1.0 for a perfect prediction and 0.0 otherwise. With a
     single sample it is not defined: an UndefinedMetricWarning and NaN.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "r2_score")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "r2_score")
     if len(y_true) < 2:
         warnings.warn("r2_score needs at least two samples; returning NaN.",
                       UndefinedMetricWarning, stacklevel=2)
         return float("nan")
     ss_res = ((y_true - y_pred) ** 2).sum(axis=0)
     ss_tot = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
-    return _average(_ratio_or_finite(ss_res, ss_tot), multioutput, "r2_score")
+    return _average(_ratio_or_finite(ss_res, ss_tot), multioutput)
 
 
 def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
@@ -144,14 +147,13 @@ def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
     it ignores a constant offset in the predictions. A constant ``y_true``
     gives 1.0 if the residuals are constant too, else 0.0.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "explained_variance_score")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "explained_variance_score")
     residual = y_true - y_pred
     numerator = ((residual - residual.mean(axis=0)) ** 2).mean(axis=0)
     denominator = ((y_true - y_true.mean(axis=0)) ** 2).mean(axis=0)
-    return _average(_ratio_or_finite(numerator, denominator), multioutput,
-                    "explained_variance_score")
+    return _average(_ratio_or_finite(numerator, denominator), multioutput)
 
 
 def _check_non_negative(y_true, y_pred, name):
@@ -172,12 +174,12 @@ def mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
     Penalises relative rather than absolute errors (under-prediction a bit
     more than over-prediction). Raises ValueError if any value is negative.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_log_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_log_error")
     _check_non_negative(y_true, y_pred, "mean_squared_log_error")
     per_output = ((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0)
-    return _average(per_output, multioutput, "mean_squared_log_error")
+    return _average(per_output, multioutput)
 
 
 def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -186,12 +188,13 @@ def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"
 
     Raises ValueError if any value is negative.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_log_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
+                                         "root_mean_squared_log_error")
     _check_non_negative(y_true, y_pred, "root_mean_squared_log_error")
     per_output = np.sqrt(((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0))
-    return _average(per_output, multioutput, "root_mean_squared_log_error")
+    return _average(per_output, multioutput)
 
 
 def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -203,16 +206,17 @@ def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_avera
     scikit-learn: a zero target does not divide by zero but gives a huge
     error, a warning sign that MAPE does not suit targets near zero.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_percentage_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
+                                         "mean_absolute_percentage_error")
     eps = np.finfo(np.float64).eps
     per_output = (np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), eps)).mean(axis=0)
-    return _average(per_output, multioutput, "mean_absolute_percentage_error")
+    return _average(per_output, multioutput)
 
 
 # =========================================================================================
-# Classification (notebooks/08_classification.ipynb)
+# Classification (chapter 08)
 # =========================================================================================
 def _labels_1d(y, name, what):
     y = np.asarray(y)
@@ -247,7 +251,7 @@ def accuracy_score(y_true, y_pred):
         >>> accuracy_score([0, 1, 1, 0], [0, 1, 0, 0])
         0.75
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     y_true, y_pred = _label_pair(y_true, y_pred, "accuracy_score")
     return float(np.mean(y_true == y_pred))
@@ -271,10 +275,14 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
     Returns:
         np.ndarray of shape (C, C): int64 counts, or float64 when normalised.
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     y_true, y_pred = _label_pair(y_true, y_pred, "confusion_matrix")
+    checks.choice(normalize, (None, "true", "pred", "all"), "normalize", "confusion_matrix")
     labels = np.union1d(y_true, y_pred) if labels is None else np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"confusion_matrix: labels must be a 1-D list of classes, got shape "
+                         f"{labels.shape}")
     if labels.size == 0:
         raise ValueError("confusion_matrix: labels is empty")
     index = {label: i for i, label in enumerate(labels.tolist())}
@@ -286,20 +294,20 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
         return matrix
     sums = {"true": matrix.sum(axis=1, keepdims=True), "pred": matrix.sum(axis=0, keepdims=True),
             "all": matrix.sum()}
-    if normalize not in sums:
-        raise ValueError(f"confusion_matrix: normalize must be None, 'true', 'pred' or 'all', "
-                         f"got {normalize!r}")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num(matrix / sums[normalize])
 
 
+def _check_zero_division(zero_division, metric):
+    """``zero_division`` is "warn", 0, 1 or NaN (a NaN is not equal to itself, hence apart)."""
+    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) \
+            and math.isnan(zero_division):
+        return zero_division
+    return checks.choice(zero_division, ("warn", 0, 1, np.nan), "zero_division", metric)
+
+
 def _zero_division_value(zero_division):
-    if zero_division == "warn":
-        return 0.0
-    if isinstance(zero_division, numbers.Real) and (zero_division in (0, 1)
-                                                    or np.isnan(zero_division)):
-        return float(zero_division)
-    raise ValueError(f"zero_division must be 'warn', 0, 1 or np.nan, got {zero_division!r}")
+    return 0.0 if zero_division == "warn" else float(zero_division)
 
 
 def _divide(numerator, denominator, zero_division, metric, reason):
@@ -326,9 +334,8 @@ def _per_class_counts(y_true, y_pred, labels):
 
 def _precision_recall_f1(y_true, y_pred, *, average, pos_label, labels, zero_division, metric):
     y_true, y_pred = _label_pair(y_true, y_pred, metric)
-    averages = ("binary", "micro", "macro", "weighted", None)
-    if average not in averages:
-        raise ValueError(f"{metric}: average must be one of {averages}, got {average!r}")
+    checks.choice(average, ("binary", "micro", "macro", "weighted", None), "average", metric)
+    _check_zero_division(zero_division, metric)
     present = np.union1d(y_true, y_pred)
     if average == "binary":
         if len(present) > 2:
@@ -387,7 +394,7 @@ def precision_score(y_true, y_pred, *, average="binary", pos_label=1, labels=Non
     the fraction that is positive. 0/0 (nothing predicted positive) gives
     ``zero_division``.
     {average}
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division,
@@ -400,7 +407,7 @@ def recall_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
     the positive samples, the fraction found. 0/0 (no positive samples)
     gives ``zero_division``.
     {average}
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division,
@@ -414,7 +421,7 @@ def f1_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
 
     0/0 (no positive samples and none predicted) gives ``zero_division``.
     {average}
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division, metric="f1_score")
@@ -426,7 +433,7 @@ for _metric in (precision_score, recall_score, f1_score):
 
 def _binary_scores(y_true, y_score, pos_label, name):
     y_true = _labels_1d(y_true, name, "y_true")
-    y_score = np.asarray(y_score, dtype=np.float64)
+    y_score = checks.real_array(y_score, "y_score", name).astype(np.float64)
     if y_score.ndim == 2 and y_score.shape[1] == 2:
         raise ValueError(f"{name}: y_score has shape {y_score.shape}; pass the score of the "
                          "positive class only, e.g. proba[:, 1]")
@@ -469,9 +476,14 @@ def roc_curve(y_true, y_score, *, pos_label=None):
     Returns:
         (fpr, tpr, thresholds): arrays of shape (T + 1,), T distinct scores.
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
     positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_curve")
+    return _roc_curve(positive, y_score)
+
+
+def _roc_curve(positive, y_score):
+    """roc_curve of checked arrays: ``positive`` 1.0/0.0 per sample, ``y_score`` float64."""
     order = np.argsort(y_score, kind="mergesort")[::-1]
     y_score, positive = y_score[order], positive[order]
     last_of_each_score = np.r_[np.nonzero(np.diff(y_score))[0], len(y_score) - 1]
@@ -498,12 +510,17 @@ def auc(x, y):
     ``x`` must be monotonic (increasing or decreasing; decreasing gives the
     area as a positive number, as scikit-learn).
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x = checks.real_array(x, "x", "auc").astype(np.float64)
+    y = checks.real_array(y, "y", "auc").astype(np.float64)
     if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
         raise ValueError(f"auc: x and y must be 1-D of the same length >= 2, got shapes "
                          f"{x.shape} and {y.shape}")
+    return _trapezoid_area(x, y)
+
+
+def _trapezoid_area(x, y) -> float:
     dx = np.diff(x)
     if np.all(dx >= 0):
         direction = 1.0
@@ -526,12 +543,12 @@ def roc_auc_score(y_true, y_score, *, pos_label=None):
         y_true: binary labels, shape (N,).
         y_score: scores of the positive class, shape (N,).
 
-    Taught in notebooks/08_classification.ipynb.
+    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     """
-    positive, _ = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
+    positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
     if positive.min() == positive.max():
         warnings.warn("Only one class is present in y_true; ROC AUC is not defined, "
                       "returning NaN.", UndefinedMetricWarning, stacklevel=2)
         return float("nan")
-    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
-    return auc(fpr, tpr)
+    fpr, tpr, _ = _roc_curve(positive, y_score)
+    return _trapezoid_area(fpr, tpr)

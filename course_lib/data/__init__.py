@@ -1,17 +1,20 @@
 """Data sets and data handling for the course, one module per concept.
 
-- ``toy``: ``xor``, ``make_xor`` (notebooks/01_xor_from_scratch.ipynb), ``make_moons``,
-  ``make_circles``, ``make_spirals`` (notebooks/05_optimizers.ipynb, 06_regularization.ipynb)
-- ``regression``: ``make_friedman1`` (known noise), ``load_diabetes``
-  (notebooks/07_regression.ipynb)
-- ``classification``: ``load_breast_cancer`` (notebooks/08_classification.ipynb)
+- ``toy``: ``xor``, the truth table of chapter 01 (notebooks/01_xor_from_scratch.ipynb);
+  ``make_xor``, ``make_moons``, ``make_circles``, ``make_spirals``, the toy sets of
+  chapters 05 and 06 (not yet written)
+- ``regression``: ``make_friedman1`` (known noise), ``load_diabetes`` (chapter 07, not yet
+  written)
+- ``classification``: ``load_breast_cancer`` (notebooks/02_forward_propagation.ipynb;
+  chapter 08, not yet written)
 - ``fashion_mnist``: ``load_fashion_mnist``, ``FASHION_MNIST_CLASSES``
-  (notebooks/10_pytorch_fashion_mnist.ipynb, 00_start_here.ipynb)
+  (notebooks/00_start_here.ipynb; chapter 10, not yet written)
 - ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
   ``batches``: ``minibatches``; ``encoding``: ``one_hot``
 
 Everything but Fashion-MNIST is generated or ships with scikit-learn: no download.
-Random functions take ``rng`` (a ``np.random.Generator`` or an int seed) explicitly.
+Random functions take ``rng``, a ``np.random.Generator`` or an int seed, with no
+default (``None`` means fresh, unpredictable randomness: see ``course_lib.checks``).
 Generated features are float32 by default (the engine's default dtype; pass
 ``dtype=np.float64`` for gradient checks) and class labels are int64.
 """

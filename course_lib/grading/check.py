@@ -3,6 +3,8 @@
 Only the visible tests run; the table says which tasks also have hidden tests,
 which run only when the notebook is graded and may still fail.
 Taught in notebooks/00_start_here.ipynb (how to check an exercise).
+
+Its functions are taught in no notebook: learners run ``course check``.
 """
 
 from __future__ import annotations

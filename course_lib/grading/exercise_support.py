@@ -477,7 +477,7 @@ def step_report(
 
 def _sigmoid(z):
     """sigmoid(z), element-wise."""
-    return F.sigmoid_forward(z)[0]
+    return F.sigmoid(z)
 
 
 def _sigmoid_prime(z):

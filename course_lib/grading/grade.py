@@ -93,10 +93,10 @@ def grade_submission(
         Never raises for a bad submission (invalid files are ``status="invalid"``);
         raises ValueError or OSError for a bad *source* notebook.
 
-    Example
-    -------
-    >>> result = grade_submission(Path("solutions/01_xor.ipynb"), Path("alice.ipynb"))
-    >>> result.score, result.max_score
+    Example (grading runs a kernel, so this is not run as a doctest)::
+
+        result = grade_submission(Path("solutions/01_xor.ipynb"), Path("alice.ipynb"))
+        print(result.score, result.max_score)   # e.g. 7.0 8.0
     """
     return run_sync(grade_submission_async)(
         read_source(source),

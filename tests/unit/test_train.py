@@ -20,7 +20,6 @@ from course_lib.data.toy import make_moons, xor
 from course_lib.nn.module import Module, Parameter
 from course_lib.optim import SGD, Adam, StepLR
 from course_lib.train import (
-    XOR_221_START,
     Callback,
     EarlyStopping,
     TrainingDiverged,
@@ -29,6 +28,7 @@ from course_lib.train import (
     predict,
     predicted_labels,
 )
+from course_lib.xor import XOR_221_START
 
 XOR_EPOCHS = 300
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -295,11 +295,14 @@ def test_early_stopping_on_a_missing_key_says_what_to_do():
             batch_size=8, rng=0, progress=False, callbacks=[EarlyStopping()])
 
 
-@pytest.mark.parametrize("kwargs, match", [({"patience": 0}, "patience"),
-                                           ({"min_delta": -1}, "min_delta"),
-                                           ({"mode": "up"}, "mode")])
-def test_early_stopping_invalid_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"patience": 0}, ValueError, "patience"), ({"patience": 2.0}, TypeError, "patience"),
+    ({"min_delta": -1}, ValueError, "min_delta"), ({"min_delta": "0"}, TypeError, "min_delta"),
+    ({"mode": "up"}, ValueError, "mode"), ({"mode": 1}, TypeError, "mode"),
+    ({"monitor": 3}, TypeError, "monitor"),
+    ({"restore_best_weights": "yes"}, TypeError, "restore_best_weights")])
+def test_early_stopping_invalid_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         EarlyStopping(**kwargs)
 
 
@@ -349,8 +352,14 @@ def test_predict_matches_the_model_in_eval_mode_in_batches():
     ((np.zeros((0, 2)), np.zeros(0, dtype=int)), {}, ValueError, "empty"),
     (np.zeros((10, 2)), {}, TypeError, r"tuple \(X, y\)"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"epochs": 0}, ValueError, "epochs"),
-    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"batch_size": 2.5}, ValueError,
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"batch_size": 2.5}, TypeError,
      "batch_size"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": [3]}, TypeError, "metric"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": {"loss": len}}, ValueError,
+     "invalid metric name"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"rng": 1.5}, TypeError, "rng"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"shuffle": "no"}, TypeError, "shuffle"),
+    ((np.zeros((10, 2)), 3), {}, TypeError, "one row per sample"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": ["f2"]}, ValueError,
      "unknown metric"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)),
