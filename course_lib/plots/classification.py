@@ -8,9 +8,8 @@ figure when given ``ax``, so the explorer of ``course_lib.widgets.classification
 draws with them on pyplot-free figures.
 
 Colours: the two classes are blue (class 0) and red (class 1) as in every
-chapter, so the curves are black (a second curve in ``OTHER_CURVE_COLOR``),
-the chance line gray, the operating point at the chosen threshold green, and
-the confusion matrix shades of green.
+chapter, so the curves are black, the chance line gray, the operating point at
+the chosen threshold green, and the confusion matrix shades of green.
 """
 
 from __future__ import annotations
@@ -27,9 +26,8 @@ from course_lib.plots.boundaries import BINARY_COLORS
 __all__ = ["plot_confusion_matrix", "plot_precision_recall_curve", "plot_roc_curve",
            "plot_score_histograms"]
 
-#: The colour of a curve, of a second curve drawn beside it, and of the operating point.
+#: The colour of a curve and of the operating point on it.
 CURVE_COLOR = "black"
-OTHER_CURVE_COLOR = "tab:olive"
 POINT_COLOR = "tab:green"
 #: The colormap of confusion matrices (no red or blue: those are the classes).
 MATRIX_CMAP = "Greens"
