@@ -304,7 +304,8 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
     Returns:
         dict: per-epoch lists, Keras-style: ``"loss"``, each metric, and with
         ``val_data`` ``"val_loss"`` and ``"val_<metric>"``; ``"lr"`` is the
-        learning rate used during each epoch. All lists have one entry per
+        learning rate used during each epoch (of the first parameter group,
+        ``optimizer.param_groups[0]["lr"]``). All lists have one entry per
         epoch that ran.
 
     Raises:
@@ -350,7 +351,7 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         for epoch in range(epochs):
             bar.set_description(f"epoch {epoch + 1}/{epochs}")
             model.train()
-            lr = float(optimizer.lr)
+            lr = optimizer.param_groups[0]["lr"]
             loss_sum, seen = 0.0, 0
             metric_sums = dict.fromkeys(metric_fns, 0.0)
             batches = minibatches(X, y, batch_size, shuffle=shuffle,

@@ -34,8 +34,9 @@ DOCTEST_SKIP = {"course_lib.execute"}
 # The parts of course_lib whose docstrings follow these rules so far; the rest joins as it is
 # brought in line.
 CHECKED = ("course_lib.nn", "course_lib.checks", "course_lib.gradcheck", "course_lib.experiments",
-           "course_lib.progress", "course_lib.plots.sweeps", "course_lib.plots.classification",
-           "course_lib.search", "course_lib.stacked_mlp", "course_lib.widgets.classification")
+           "course_lib.progress", "course_lib.plots.sweeps", "course_lib.optim",
+           "course_lib.plots.classification", "course_lib.search", "course_lib.stacked_mlp",
+           "course_lib.widgets.classification")
 
 
 def all_modules():
