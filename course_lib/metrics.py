@@ -1,7 +1,7 @@
 r"""Regression and classification metrics, written out by hand.
 
 Regression metrics are taught in chapter 07 (notebooks/07_regression.ipynb, not yet written),
-classification metrics in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+classification metrics in notebooks/08_classification.ipynb.
 Names, arguments and results
 follow scikit-learn's ``sklearn.metrics``, which the tests use as the reference.
 
@@ -39,7 +39,7 @@ from course_lib import checks
 class UndefinedMetricWarning(UserWarning):
     """A metric is 0/0 for these inputs; the documented fallback value was used.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written):
+    Taught in no notebook by this name: chapter 08 meets it as the warning of a
     precision with no predicted positives.
     """
 
@@ -251,7 +251,7 @@ def accuracy_score(y_true, y_pred):
         >>> accuracy_score([0, 1, 1, 0], [0, 1, 0, 0])
         0.75
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     y_true, y_pred = _label_pair(y_true, y_pred, "accuracy_score")
     return float(np.mean(y_true == y_pred))
@@ -275,7 +275,7 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
     Returns:
         np.ndarray of shape (C, C): int64 counts, or float64 when normalised.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     y_true, y_pred = _label_pair(y_true, y_pred, "confusion_matrix")
     checks.choice(normalize, (None, "true", "pred", "all"), "normalize", "confusion_matrix")
@@ -394,7 +394,7 @@ def precision_score(y_true, y_pred, *, average="binary", pos_label=1, labels=Non
     the fraction that is positive. 0/0 (nothing predicted positive) gives
     ``zero_division``.
     {average}
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division,
@@ -407,7 +407,7 @@ def recall_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
     the positive samples, the fraction found. 0/0 (no positive samples)
     gives ``zero_division``.
     {average}
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division,
@@ -421,7 +421,7 @@ def f1_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
 
     0/0 (no positive samples and none predicted) gives ``zero_division``.
     {average}
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     return _precision_recall_f1(y_true, y_pred, average=average, pos_label=pos_label,
                                 labels=labels, zero_division=zero_division, metric="f1_score")
@@ -476,7 +476,7 @@ def roc_curve(y_true, y_score, *, pos_label=None):
     Returns:
         (fpr, tpr, thresholds): arrays of shape (T + 1,), T distinct scores.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_curve")
     return _roc_curve(positive, y_score)
@@ -510,7 +510,7 @@ def auc(x, y):
     ``x`` must be monotonic (increasing or decreasing; decreasing gives the
     area as a positive number, as scikit-learn).
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     x = checks.real_array(x, "x", "auc").astype(np.float64)
     y = checks.real_array(y, "y", "auc").astype(np.float64)
@@ -543,7 +543,7 @@ def roc_auc_score(y_true, y_score, *, pos_label=None):
         y_true: binary labels, shape (N,).
         y_score: scores of the positive class, shape (N,).
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
     positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
     if positive.min() == positive.max():
@@ -552,3 +552,200 @@ def roc_auc_score(y_true, y_score, *, pos_label=None):
         return float("nan")
     fpr, tpr, _ = _roc_curve(positive, y_score)
     return _trapezoid_area(fpr, tpr)
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=None):
+    r"""Precision and recall for every threshold, as scikit-learn's ``precision_recall_curve``.
+
+    Predicting positive when :math:`s \ge \theta`, for each distinct score :math:`\theta`:
+
+    .. math::
+        \mathrm{precision}(\theta) = \frac{TP(\theta)}{TP(\theta) + FP(\theta)}, \qquad
+        \mathrm{recall}(\theta) = \frac{TP(\theta)}{P}.
+
+    Every distinct score is a threshold (scikit-learn's ``drop_intermediate=False``),
+    from the lowest up; a last point (recall 0, precision 1) closes the curve, as
+    scikit-learn does. Without positive samples recall is 0/0; it is set to 1 with a
+    warning, as scikit-learn does.
+
+    Args:
+        y_true: binary labels, shape (N,).
+        y_score: scores or probabilities of the positive class, shape (N,).
+        pos_label: the positive class (default 1 for 0/1 or -1/1 labels).
+
+    Returns:
+        (precision, recall, thresholds): shapes (T + 1,), (T + 1,) and (T,), recall
+        decreasing, thresholds increasing.
+
+    Example:
+        >>> precision, recall, thresholds = precision_recall_curve([0, 0, 1, 1],
+        ...                                                        [0.1, 0.4, 0.35, 0.8])
+        >>> precision.round(3).tolist(), recall.tolist(), thresholds.tolist()
+        ([0.5, 0.667, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0], [0.1, 0.35, 0.4, 0.8])
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    positive, y_score = _binary_scores(y_true, y_score, pos_label, "precision_recall_curve")
+    order = np.argsort(y_score, kind="mergesort")[::-1]
+    y_score, positive = y_score[order], positive[order]
+    last_of_each_score = np.r_[np.nonzero(np.diff(y_score))[0], len(y_score) - 1]
+    tps = np.cumsum(positive)[last_of_each_score]
+    predicted = last_of_each_score + 1.0
+    thresholds = y_score[last_of_each_score]
+    precision = tps / predicted  # predicted >= 1: never 0/0
+    if tps[-1] == 0:
+        warnings.warn("No positive samples in y_true, so recall is undefined; it is set to 1 "
+                      "for every threshold", UndefinedMetricWarning, stacklevel=2)
+        recall = np.ones(tps.shape)
+    else:
+        recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
+
+
+def average_precision_score(y_true, y_score, *, pos_label=None):
+    r"""Average precision, the area under the precision-recall curve as a step function,
+    :math:`\mathrm{AP} = \sum_k (R_k - R_{k-1})\, P_k` (scikit-learn's definition, without
+    the optimistic interpolation of the trapezoidal rule).
+
+    A random ranking scores about the fraction of positives; a perfect ranking 1.0.
+
+    Example:
+        >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
+        0.8333
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
+    return float(-np.sum(np.diff(recall) * precision[:-1]))
+
+
+# =========================================================================================
+# How sure is a measured accuracy? (notebooks/08_classification.ipynb)
+# =========================================================================================
+def _normal_quantile(level: float, where: str) -> float:
+    """z such that a standard normal lies in [-z, z] with probability ``level``."""
+    from statistics import NormalDist
+
+    from course_lib import checks
+
+    level = checks.number(level, "level", where, low=0, high=1, low_inclusive=False,
+                          high_inclusive=False)
+    return NormalDist().inv_cdf((1 + level) / 2)
+
+
+def binomial_confidence_interval(successes, n, *, level=0.95, method="wilson"):
+    r"""Confidence interval of a proportion, e.g. an accuracy of ``successes`` right of ``n``.
+
+    Each test example is right or wrong, so the number right is binomial and a
+    measured accuracy :math:`\hat p = k / n` has a standard error of about
+    :math:`\sqrt{\hat p (1 - \hat p) / n}`. With :math:`z` the normal quantile of
+    ``level`` (1.96 for 95 %):
+
+    - ``"wilson"`` (the default, Wilson's score interval), good for every :math:`k`,
+      also 0 and :math:`n`:
+
+      .. math::
+          \frac{k + z^2/2}{n + z^2} \pm \frac{z}{n + z^2}\sqrt{\frac{k (n - k)}{n} + \frac{z^2}{4}}
+
+    - ``"normal"`` (Wald's interval), :math:`\hat p \pm z \sqrt{\hat p (1 - \hat p) / n}`
+      clipped to [0, 1]: the textbook formula, too narrow near 0 and 1 (it has width 0
+      when every test example is right).
+
+    Args:
+        successes: k, an integer in 0..n (or an array of them).
+        n: the number of trials (test examples), >= 1.
+        level: the confidence level, in (0, 1).
+        method: ``"wilson"`` or ``"normal"``.
+
+    Returns:
+        ``(low, high)``: floats (or arrays of k's shape) in [0, 1].
+
+    Example:
+        >>> low, high = binomial_confidence_interval(110, 114)
+        >>> round(low, 4), round(high, 4)
+        (0.9132, 0.9863)
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from course_lib import checks
+
+    where = "binomial_confidence_interval"
+    n = checks.integer(n, "n", where, minimum=1)
+    k = np.asarray(successes)
+    if k.dtype.kind not in "iu":
+        raise TypeError(f"{where}: successes must be an integer count (how many of the n were "
+                        f"right), got {successes!r}; for an accuracy a, pass round(a * n)")
+    if np.any(k < 0) or np.any(k > n):
+        raise ValueError(f"{where}: successes must lie in 0..n = 0..{n}, got {successes!r}")
+    checks.choice(method, ("wilson", "normal"), "method", where)
+    z = _normal_quantile(level, where)
+    k = k.astype(np.float64)
+    if method == "normal":
+        p = k / n
+        half = z * np.sqrt(p * (1 - p) / n)
+        low, high = np.clip(p - half, 0, 1), np.clip(p + half, 0, 1)
+    else:
+        center = (k + z**2 / 2) / (n + z**2)
+        half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
+        low, high = np.clip(center - half, 0, 1), np.clip(center + half, 0, 1)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def samples_for_margin(p, margin, *, level=0.95) -> int:
+    r"""How many test examples make the confidence interval of an accuracy near ``p``
+    at most ``margin`` wide on each side: :math:`n = \lceil z^2 p (1 - p) / \text{margin}^2 \rceil`
+    (the normal approximation).
+
+    Example:
+        >>> samples_for_margin(0.95, 0.01)   # +- 1 point at 95 %, 95 % confidence
+        1825
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from course_lib import checks
+
+    where = "samples_for_margin"
+    p = checks.number(p, "p", where, low=0, high=1)
+    margin = checks.number(margin, "margin", where, low=0, high=1, low_inclusive=False)
+    z = _normal_quantile(level, where)
+    return int(np.ceil(z**2 * p * (1 - p) / margin**2 - 1e-9))
+
+
+def samples_for_difference(p1, p2, *, level=0.95, power=0.8) -> int:
+    r"""How many test examples each of two models needs (on independent test sets) for a
+    two-sided test at ``level`` to detect accuracies ``p1`` and ``p2`` apart with
+    probability ``power``:
+
+    .. math::
+        n = \left\lceil \frac{\big(z_{\text{level}} \sqrt{2 \bar p (1 - \bar p)}
+            + z_{\text{power}} \sqrt{p_1 (1 - p_1) + p_2 (1 - p_2)}\big)^2}{(p_1 - p_2)^2}
+            \right\rceil, \qquad \bar p = \frac{p_1 + p_2}{2},
+
+    with :math:`z_{\text{level}}` the two-sided normal quantile (1.96) and
+    :math:`z_{\text{power}}` the one-sided one (0.84 for 80 %).
+
+    Example:
+        >>> samples_for_difference(0.95, 0.96)   # telling 95 % from 96 %
+        6745
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from statistics import NormalDist
+
+    from course_lib import checks
+
+    where = "samples_for_difference"
+    p1 = checks.number(p1, "p1", where, low=0, high=1)
+    p2 = checks.number(p2, "p2", where, low=0, high=1)
+    if p1 == p2:
+        raise ValueError(f"{where}: p1 and p2 are equal ({p1}); no test size can tell them apart")
+    power = checks.number(power, "power", where, low=0, high=1, low_inclusive=False,
+                          high_inclusive=False)
+    z_level = _normal_quantile(level, where)
+    z_power = NormalDist().inv_cdf(power)
+    mean = (p1 + p2) / 2
+    spread = z_level * np.sqrt(2 * mean * (1 - mean)) \
+        + z_power * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return int(np.ceil(spread**2 / (p1 - p2) ** 2 - 1e-9))

@@ -110,9 +110,17 @@ class EarlyStopping(Callback):
         stopped_epoch (int | None): the epoch (0-based) after which training stopped early.
 
     Example:
+        >>> from course_lib import nn, optim
+        >>> from course_lib.data import make_moons
+        >>> X, y = make_moons(40, noise=0.3, rng=0)
+        >>> X_val, y_val = make_moons(200, noise=0.3, rng=1)
+        >>> model = nn.Sequential(nn.Linear(2, 32, rng=0), nn.ReLU(), nn.Linear(32, 2, rng=1))
         >>> stopper = EarlyStopping(monitor="val_loss", patience=5)
-        >>> history = fit(model, loss_fn, optimizer, (X, y), val_data=(X_val, y_val),
-        ...               epochs=100, batch_size=32, callbacks=[stopper], rng=0)
+        >>> history = fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.05),
+        ...               (X, y), val_data=(X_val, y_val), epochs=300, batch_size=10,
+        ...               callbacks=[stopper], rng=0, progress=False)
+        >>> len(history["val_loss"]) < 300, stopper.best_epoch == len(history["val_loss"]) - 6
+        (True, True)
 
     Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
@@ -287,12 +295,18 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
     The model's train/eval mode is restored when ``fit`` returns.
 
     Example:
-        >>> model = nn.Sequential(nn.Linear(20, 16, rng=0), nn.ReLU(), nn.Linear(16, 3, rng=1))
-        >>> history = fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()),
+        >>> from course_lib import nn, optim
+        >>> from course_lib.data import make_spirals
+        >>> X, y = make_spirals(300, n_classes=3, rng=0)
+        >>> X_val, y_val = make_spirals(300, n_classes=3, rng=1)
+        >>> model = nn.Sequential(nn.Linear(2, 16, rng=0), nn.ReLU(), nn.Linear(16, 3, rng=1))
+        >>> history = fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters()),
         ...               (X, y), val_data=(X_val, y_val), epochs=10, batch_size=32,
-        ...               metrics=["accuracy"], rng=0)
+        ...               metrics=["accuracy"], rng=0, progress=False)
         >>> sorted(history)
         ['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']
+        >>> len(history["loss"]), history["loss"][-1] < history["loss"][0]
+        (10, True)
 
     Taught in notebooks/08_classification.ipynb.
     """
@@ -396,8 +410,12 @@ def evaluate(model, loss_fn, data, *, batch_size: int = 1024,
         dict: ``{"loss": ..., <metric>: ...}`` as plain floats.
 
     Example:
-        >>> evaluate(model, nn.CrossEntropyLoss(), (X_test, y_test), metrics=["accuracy"])
-        {'loss': 0.35, 'accuracy': 0.88}
+        >>> from course_lib import nn
+        >>> model = nn.Linear(2, 2, rng=0)
+        >>> X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])
+        >>> scores = evaluate(model, nn.CrossEntropyLoss(), (X, y), metrics=["accuracy"])
+        >>> sorted(scores), 0 <= scores["accuracy"] <= 1
+        (['accuracy', 'loss'], True)
 
     Taught in notebooks/08_classification.ipynb.
     """

@@ -1,7 +1,7 @@
 """Binary classification on real data: scikit-learn's bundled breast cancer table.
 
 Used in notebooks/02_forward_propagation.ipynb (a forward pass on real data); taught in
-chapter 08 (notebooks/08_classification.ipynb, not yet written). Ships with scikit-learn:
+notebooks/08_classification.ipynb. Ships with scikit-learn:
 no download.
 """
 
@@ -17,7 +17,7 @@ def load_breast_cancer(*, dtype=np.float32) -> TabularData:
     """Wisconsin diagnostic breast cancer data: 569 tumours, 30 features, malignant or benign.
 
     Used in notebooks/02_forward_propagation.ipynb; taught in
-    chapter 08 (notebooks/08_classification.ipynb, not yet written). The labels keep
+    notebooks/08_classification.ipynb. The labels keep
     scikit-learn's coding, ``0 = malignant`` (212 samples) and ``1 = benign`` (357
     samples), as ``target_names`` says; the features (radius, texture, ... of the cell
     nuclei) have very different scales, so standardize them with a ``Standardizer``

@@ -1,7 +1,7 @@
 """``one_hot``: class labels to one-hot rows.
 
-Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written):
-softmax and cross-entropy.
+Taught in no notebook: chapter 03 builds one-hot rows by hand (``np.eye(C)[y]``)
+for the gradient of softmax with cross-entropy.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from course_lib import checks
 def one_hot(labels, num_classes: int, *, dtype=np.float32) -> np.ndarray:
     """One-hot encode integer class labels, like ``torch.nn.functional.one_hot``.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
     ``out[..., c] = 1`` where
     ``labels == c``, else 0; ``out.argmax(axis=-1)`` gives the labels back.
 

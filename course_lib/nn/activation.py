@@ -108,7 +108,7 @@ class Softmax(Module):
     training, feed logits to ``CrossEntropyLoss`` instead: it fuses the
     softmax with the log and is cheaper and more accurate.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, dim: int = -1):
@@ -131,7 +131,7 @@ class LogSoftmax(Module):
 
     Shapes: as Softmax.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, dim: int = -1):

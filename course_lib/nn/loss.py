@@ -130,7 +130,7 @@ class BCELoss(_Loss):
         >>> round(BCELoss()(np.array([0.9, 0.2]), np.array([1.0, 0.0])), 4)
         0.1643
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def forward(self, probs, target):
@@ -159,7 +159,7 @@ class BCEWithLogitsLoss(_Loss):
         >>> round(BCEWithLogitsLoss(pos_weight=3.0)(np.zeros(2), np.array([0.0, 1.0])), 4)
         1.3863
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, reduction: str = "mean", *, pos_weight=None):
@@ -205,7 +205,7 @@ class CrossEntropyLoss(_Loss):
         >>> round(loss_fn(np.zeros((2, 4)), np.array([0, 3])), 4)   # log(4)
         1.3863
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, weight=None, reduction: str = "mean", label_smoothing: float = 0.0):

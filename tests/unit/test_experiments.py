@@ -86,6 +86,69 @@ def test_a_vectorized_experiment_gives_the_same_sweep_as_the_looped_one():
         np.testing.assert_array_equal(x, y)
 
 
+def test_an_all_at_once_experiment_gives_the_same_sweep_as_the_looped_one():
+    def looped(scale, shift, seed):
+        return {"value": scale * seed + shift, "curve": (scale * seed + shift) * np.ones(3)}
+
+    def all_at_once(settings, seeds):
+        values = np.array([[s["scale"] * seed + s["shift"] for seed in seeds] for s in settings])
+        return {"value": values, "curve": values[:, :, None] * np.ones(3)}
+
+    settings = grid(scale=[1.0, 2.0], shift=[0.0, 0.5])
+    a = run(looped, settings, seeds=[1, 2, 3], progress=False)
+    calls = []
+    b = run(lambda **kwargs: calls.append(1) or all_at_once(**kwargs), settings, seeds=[1, 2, 3],
+            vectorized="all", progress=False)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(a.scalars["value"], b.scalars["value"])
+    for x, y in zip(a.curves["curve"], b.curves["curve"], strict=True):
+        np.testing.assert_array_equal(x, y)
+    with pytest.raises(ValueError, match="n_settings, n_seeds"):
+        run(lambda settings, seeds: {"m": np.ones(len(seeds))}, settings, seeds=[0, 1],
+            vectorized="all", progress=False)
+    with pytest.raises(ValueError, match="vectorized must be"):
+        run(looped, settings, seeds=[0], vectorized="seeds", progress=False)
+
+
+def test_pooling_merges_the_repeats_of_a_setting():
+    # folds are repeats: the mean and std are over every seed and fold of a method
+    def score(method, fold, seed):
+        return {"acc": {"a": 0.9, "b": 0.8}[method] + 0.01 * fold + 0.001 * seed}
+
+    sweep = run(score, grid(method=["a", "b"], fold=range(5)), seeds=range(3), progress=False)
+    summary = sweep.summary(pool=["fold"])
+    assert summary["method"].tolist() == ["a", "b"] and summary["n"].tolist() == [15, 15]
+    for i, method in enumerate(["a", "b"]):
+        values = np.array([score(method, f, s)["acc"] for f in range(5) for s in range(3)])
+        assert summary["acc mean"][i] == pytest.approx(values.mean(), rel=1e-14)
+        assert summary["acc std"][i] == pytest.approx(values.std(ddof=1), rel=1e-12)
+    text = sweep.format_summary(["acc"], digits=3, pool="fold")
+    assert text.splitlines()[0].split() == ["method", "acc", "(mean", "±", "std", "over", "3",
+                                            "seeds", "×", "5", "folds)"]
+    values = np.array([score("a", f, s)["acc"] for f in range(5) for s in range(3)])
+    assert f"{values.mean():.3g} ± {values.std(ddof=1):.3g}" in text.splitlines()[1]
+    with pytest.raises(ValueError, match="cannot pool over"):
+        sweep.summary(pool=["lr"])
+    # pooling nothing is the plain summary
+    assert sweep.summary(pool=()).equals(sweep.summary())
+
+
+def test_equal_values_have_a_std_of_exactly_zero():
+    # 0.1 + 0.2 repeated: their float mean differs from the value by a rounding error
+    sweep = run(lambda seed: {"v": 0.1 + 0.2}, [{}], seeds=range(7), progress=False)
+    assert sweep.summary()["v std"][0] == 0.0
+    assert "0.3 ± 0" in sweep.format_summary()
+
+
+def test_pooled_failures_are_counted_over_every_member():
+    def sometimes(method, fold, seed):
+        return {"loss": float("nan") if fold == seed == 1 else 1.0}
+
+    sweep = run(sometimes, grid(method=["a"], fold=range(2)), seeds=range(2), progress=False)
+    assert sweep.summary(pool=["fold"])["loss failed"].tolist() == [1]
+    assert "(1 of 4 failed)" in sweep.format_summary(pool=["fold"])
+
+
 def test_curves_of_different_lengths_are_padded_with_nan():
     sweep = run(lambda n, seed: {"curve": np.ones(n + seed)}, grid(n=[2]), seeds=[0, 1],
                 progress=False)

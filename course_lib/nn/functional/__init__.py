@@ -2,7 +2,7 @@
 
 Taught in notebooks/03_backpropagation.ipynb (linear, activations, softmax,
 MSE, cross-entropy); dropout and batch norm in chapter 06, L1 and Huber in
-chapter 07, the binary cross-entropies in chapter 08 (not yet written).
+chapter 07, the binary cross-entropies in chapter 08 (notebooks/08_classification.ipynb).
 
 The convention, the same for every operation (CS231n's):
 

@@ -61,7 +61,7 @@ def softplus(x: np.ndarray) -> np.ndarray:
         >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(4).tolist()
         [0.0, 0.6931, 1000.0]
 
-    Taught in notebooks/08_classification.ipynb, not yet written (the binary
+    Taught in notebooks/08_classification.ipynb (the binary
     cross-entropy on logits).
     """
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
