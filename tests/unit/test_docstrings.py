@@ -34,7 +34,8 @@ DOCTEST_SKIP = {"course_lib.execute"}
 # The parts of course_lib whose docstrings follow these rules so far; the rest joins as it is
 # brought in line.
 CHECKED = ("course_lib.nn", "course_lib.checks", "course_lib.gradcheck", "course_lib.experiments",
-           "course_lib.progress", "course_lib.plots.sweeps")
+           "course_lib.progress", "course_lib.plots.sweeps", "course_lib.initialization",
+           "course_lib.diagnostics", "course_lib.plots.layers", "course_lib.widgets.initialization")
 
 
 def all_modules():
