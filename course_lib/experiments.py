@@ -32,7 +32,7 @@ A run that diverges returns NaN or infinity for its metrics (or raises
 the others in ``n_failed``, so a setting where some seeds diverge says so
 instead of hiding it in a NaN mean.
 
-Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written), and
+Taught in notebooks/04_initialization.ipynb, and
 used by every chapter from 04 to 08.
 """
 
@@ -64,7 +64,7 @@ def grid(**axes: Iterable) -> list[dict]:
         {'optimizer': 'adam', 'lr': 0.01}
         {'optimizer': 'adam', 'lr': 0.1}
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     names = list(axes)
     values = [list(axes[name]) for name in names]
@@ -92,7 +92,7 @@ class Sweep:
         >>> sweep.scalars["score"].tolist()
         [[1.0, 2.0], [11.0, 12.0]]
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     settings: list[dict]
@@ -210,6 +210,34 @@ class Sweep:
         index = np.nanargmin(means) if mode == "min" else np.nanargmax(means)
         return dict(self.settings[int(index)])
 
+    def subset(self, **where) -> Sweep:
+        """The part of the sweep whose settings match ``where`` (every seed, every metric).
+
+        Example:
+            >>> sweep = run(lambda act, lr, seed: {"score": lr + seed},
+            ...             grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1], progress=False)
+            >>> part = sweep.subset(act="relu")
+            >>> part.settings, part.scalars["score"].tolist()
+            ([{'act': 'relu', 'lr': 0.1}, {'act': 'relu', 'lr': 1.0}], [[0.1, 1.1], [1.0, 2.0]])
+
+        Taught in notebooks/04_initialization.ipynb.
+        """
+        unknown = [key for key in where if key not in self.keys]
+        if unknown:
+            raise ValueError(f"Sweep.subset: {unknown} are not hyper-parameters of the sweep; "
+                             f"they are {self.keys}")
+        rows = [i for i, setting in enumerate(self.settings)
+                if all(setting[k] == v for k, v in where.items())]
+        if not rows:
+            raise ValueError(f"Sweep.subset: no setting matches {dict(where)}; the settings are "
+                             f"{self.settings}")
+        return Sweep(
+            settings=[dict(self.settings[i]) for i in rows],
+            seeds=list(self.seeds),
+            scalars={name: values[rows].copy() for name, values in self.scalars.items()},
+            curves={name: [curves[i].copy() for i in rows] for name, curves in self.curves.items()},
+        )
+
     def values(self, metric: str, **where) -> np.ndarray:
         """The values of ``metric`` for the setting matching ``where`` (one per seed)."""
         return self.scalars[metric][self._index(where)]
@@ -272,7 +300,7 @@ def run(experiment: Callable, settings: Sequence[Mapping], seeds: Iterable[int],
         >>> sweep.summary()["final mean"].tolist()
         [0.15000000000000002, 1.5]
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     settings = [dict(setting) for setting in settings]
     seeds = [checks.integer(seed, "seed", "run", minimum=0) for seed in seeds]

@@ -200,6 +200,14 @@ def test_plot_sweep_with_hue_and_categories_and_its_errors():
     ax = plot_sweep(sweep, x="opt", y="acc", hue="lr")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["sgd", "adam"]
     assert ax.get_legend_handles_labels()[1] == ["lr=0.1", "lr=1.0"]
+    # categories are not joined by a line, and the two lr groups sit on either side of each
+    means = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [line.get_linestyle() for line in means] == ["None", "None"]
+    np.testing.assert_allclose([np.asarray(line.get_xdata(), float) for line in means],
+                               [[-0.15, 0.85], [0.15, 1.15]])
+    numeric = plot_sweep(sweep.subset(opt="adam"), x="lr", y="acc")
+    assert [line.get_linestyle() for line in numeric.get_lines()
+            if line.get_marker() == "o"] == ["-"]
     with pytest.raises(ValueError, match="'lr' varies"):
         plot_sweep(sweep, x="opt", y="acc")
     with pytest.raises(ValueError, match="not a numeric metric"):
@@ -222,3 +230,22 @@ def test_plot_sweep_curves_draws_a_mean_line_and_a_band_per_setting():
 def test_a_sweep_can_be_built_by_hand():
     sweep = Sweep([{"a": 1}], [0], {"m": np.array([[2.0]])})
     assert sweep.format_summary().startswith("a  m")
+
+
+def test_a_subset_keeps_the_matching_settings_with_their_numbers_and_curves():
+    sweep = run(lambda act, lr, seed: {"loss": lr * (seed + 1) + (act == "relu"),
+                                       "curve": np.full(3, lr + seed)},
+                grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1, 2], progress=False)
+    part = sweep.subset(act="relu")
+    assert part.settings == [{"act": "relu", "lr": 0.1}, {"act": "relu", "lr": 1.0}]
+    assert part.seeds == [0, 1, 2]
+    np.testing.assert_array_equal(part.scalars["loss"], sweep.scalars["loss"][2:])
+    np.testing.assert_array_equal(part.curve("curve", lr=1.0), sweep.curve("curve", act="relu",
+                                                                           lr=1.0))
+    part.scalars["loss"][0, 0] = -1.0  # a copy: the sweep itself is unchanged
+    assert sweep.scalars["loss"][2, 0] != -1.0
+    assert sweep.subset(act="tanh", lr=0.1).format_summary().splitlines()[1].startswith("tanh")
+    with pytest.raises(ValueError, match="not hyper-parameters"):
+        sweep.subset(optimizer="adam")
+    with pytest.raises(ValueError, match="no setting matches"):
+        sweep.subset(act="gelu")

@@ -1,7 +1,7 @@
 """Element-wise activations and their derivatives.
 
 Taught in notebooks/03_backpropagation.ipynb (the derivative of each one) and
-chapter 04 (notebooks/04_initialization.ipynb, not yet written: how they shape
+chapter 04 (notebooks/04_initialization.ipynb: how they shape
 activations through depth).
 Each backward returns ``dx`` (one array, same shape as ``x``).
 """
