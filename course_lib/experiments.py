@@ -170,6 +170,29 @@ class Sweep:
         index = np.nanargmin(means) if mode == "min" else np.nanargmax(means)
         return dict(self.settings[int(index)])
 
+    def subset(self, keep: Callable[[dict], bool]) -> Sweep:
+        """A new Sweep with only the settings for which ``keep(setting)`` is true (all seeds,
+        scalars and curves), e.g. to plot part of a sweep on a log axis.
+
+        Example:
+            >>> sweep = run(lambda lam, seed: {"loss": lam + seed}, grid(lam=[0.0, 0.1, 1.0]),
+            ...             seeds=[0, 1], progress=False)
+            >>> sweep.subset(lambda setting: setting["lam"] > 0).settings
+            [{'lam': 0.1}, {'lam': 1.0}]
+
+        Taught in notebooks/07_regression.ipynb.
+        """
+        if not callable(keep):
+            raise TypeError(f"Sweep.subset: keep must be a function of a setting, got {keep!r}")
+        rows = [i for i, setting in enumerate(self.settings) if keep(dict(setting))]
+        if not rows:
+            raise ValueError("Sweep.subset: no setting is kept; the settings are "
+                             f"{self.settings}")
+        return Sweep([dict(self.settings[i]) for i in rows], list(self.seeds),
+                     {name: values[rows].copy() for name, values in self.scalars.items()},
+                     {name: [curves[i].copy() for i in rows]
+                      for name, curves in self.curves.items()})
+
     def values(self, metric: str, **where) -> np.ndarray:
         """The values of ``metric`` for the setting matching ``where`` (one per seed)."""
         return self.scalars[metric][self._index(where)]

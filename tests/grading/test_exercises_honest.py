@@ -21,12 +21,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from wrong_answers import WRONG_ANSWERS, buggy_code, fill_exercise, solution_answers
+from wrong_answers import WRONG_ANSWERS as WRONG_ANSWERS_01_03
+from wrong_answers import buggy_code, fill_exercise, solution_answers
+from wrong_answers_07 import WRONG_ANSWERS_07
 
 from course_lib.grading import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ["01_xor", "02_forward", "03_backprop"]
+NOTEBOOKS = ["01_xor", "02_forward", "03_backprop", "07_regression"]
+WRONG_ANSWERS = [*WRONG_ANSWERS_01_03, *WRONG_ANSWERS_07]
 PASSING = "pass"
 REJECTED = ("fail", "error")
 

@@ -47,6 +47,20 @@ def test_the_tidy_table_and_the_summary_agree_with_numpy():
         assert summary["loss failed"][i] == 0
 
 
+def test_a_subset_keeps_the_chosen_settings_with_all_their_seeds_and_curves():
+    sweep = run(noisy_quadratic, grid(lr=[0.1, 0.3, 1.0]), seeds=[3, 4], progress=False)
+    part = sweep.subset(lambda setting: setting["lr"] != 0.3)
+    assert part.settings == [{"lr": 0.1}, {"lr": 1.0}] and part.seeds == [3, 4]
+    np.testing.assert_array_equal(part.values("loss", lr=1.0), sweep.values("loss", lr=1.0))
+    np.testing.assert_array_equal(part.curve("curve", lr=0.1), sweep.curve("curve", lr=0.1))
+    part.scalars["loss"][0, 0] = -1.0  # a copy: the original sweep is unchanged
+    assert sweep.scalars["loss"][0, 0] != -1.0
+    with pytest.raises(ValueError, match="no setting is kept"):
+        sweep.subset(lambda setting: False)
+    with pytest.raises(TypeError, match="keep must be a function"):
+        sweep.subset({"lr": 0.1})
+
+
 def diverging_for_large_lr(lr, seed):
     if lr > 1 and seed % 2 == 0:
         raise TrainingDiverged("boom", history={}, epoch=1, batch=1, loss=float("nan"))
