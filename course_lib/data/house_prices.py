@@ -81,8 +81,9 @@ def house_log_price(area, age, distance, district) -> np.ndarray:
         (n,) float64 log prices (prices in thousands).
 
     Example:
-        >>> float(np.exp(house_log_price(np.array([100.0]), np.array([0.0]),
-        ...                              np.array([0.0]), np.array(["east"])))[0])
+        >>> log_price = house_log_price(np.array([100.0]), np.array([0.0]), np.array([0.0]),
+        ...                             np.array(["east"]))
+        >>> round(float(np.exp(log_price[0])), 6)   # 3 * area in the east, new and central
         300.0
     """
     district = np.asarray(district)

@@ -6,7 +6,6 @@ Taught in notebooks/07_regression.ipynb.
   against a feature), with their binned mean, so that a pattern the model missed
   (a curve, a funnel) stands out from the noise; optionally the band of ±σ of
   the known noise.
-- ``plot_predicted_vs_true``: predictions against targets around the diagonal.
 - ``plot_curve_fits``: one-input data, the true curve and fitted curves, with
   outliers marked and the training range shaded.
 
@@ -102,30 +101,6 @@ def plot_residuals(y_true, y_pred, *, against=None, ax: Axes | None = None,
     ax.set(title=title, xlabel=xlabel or "prediction", ylabel=r"residual $y - \hat y$")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
-    return ax
-
-
-def plot_predicted_vs_true(y_true, y_pred, *, ax: Axes | None = None,
-                           title: str = "Predictions against targets",
-                           label: str = "samples") -> Axes:
-    """Predictions against targets, with the diagonal of a perfect model.
-
-    Taught in notebooks/07_regression.ipynb.
-
-    Example:
-        >>> ax = plot_predicted_vs_true(np.array([1.0, 2.0, 3.0]), np.array([1.1, 1.9, 3.2]))
-    """
-    y_true, y_pred = _vector(y_true, "y_true"), _vector(y_pred, "y_pred")
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true has {len(y_true)} values but y_pred has {len(y_pred)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.2))
-    ax.scatter(y_true, y_pred, s=6, color="tab:gray", alpha=0.5, linewidths=0, label=label)
-    low, high = min(y_true.min(), y_pred.min()), max(y_true.max(), y_pred.max())
-    ax.plot([low, high], [low, high], color="black", lw=1, ls="--", label=r"$\hat y = y$")
-    ax.set(title=title, xlabel="target $y$", ylabel=r"prediction $\hat y$")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
     return ax
 
 

@@ -198,7 +198,7 @@ def plot_sweep_metrics(sweep: Sweep, x: str, metrics: Sequence[str], *, hue: str
         metrics: the numeric metrics, one panel each, left to right.
         title: the figure's title (default: what was measured, over how many seeds).
         xlabel: the horizontal axis label of every panel (default ``x``).
-        labels: the vertical axis label of each panel (default: the metric names).
+        labels: the title and vertical axis label of each panel (default: the metric names).
 
     Returns:
         ``(fig, axes)``, with one Axes per metric.
@@ -222,6 +222,6 @@ def plot_sweep_metrics(sweep: Sweep, x: str, metrics: Sequence[str], *, hue: str
     axes = list(axes[0])
     for ax, metric, label in zip(axes, metrics, labels, strict=True):
         plot_sweep(sweep, x=x, y=metric, hue=hue, ax=ax, log_x=log_x, log_y=log_y,
-                   title=f"{label} against {xlabel or x}", xlabel=xlabel, ylabel=label)
+                   title=label, xlabel=xlabel, ylabel=label)
     fig.suptitle(title or f"mean ± std over {len(sweep.seeds)} seeds (dots: single seeds)")
     return fig, axes

@@ -91,9 +91,10 @@ class RegressionExplorer(Explorer):
         widget: the whole explorer, as one box.
 
     Example:
-        >>> explorer = RegressionExplorer(width=16, noise=0.3)   # last line of a cell shows it
-        >>> explorer.lam.value = 1e-2                             # what moving the slider does
-        >>> explorer.results[16].test_mse                         # the test MSE it shows
+        >>> explorer = RegressionExplorer(width=16, noise=0.3, widths=(4, 16), epochs=100)
+        >>> explorer.lam.value = 1e-2             # what moving the slider does
+        >>> sorted(explorer.results)              # the widths trained for this setting
+        [4, 16]
     """
 
     title = "Regression explorer"

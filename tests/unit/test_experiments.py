@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib.experiments import Sweep, grid, run
-from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves
+from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves, plot_sweep_metrics
 from course_lib.train import TrainingDiverged
 
 
@@ -173,3 +173,18 @@ def test_plot_sweep_curves_draws_a_mean_line_and_a_band_per_setting():
 def test_a_sweep_can_be_built_by_hand():
     sweep = Sweep([{"a": 1}], [0], {"m": np.array([[2.0]])})
     assert sweep.format_summary().startswith("a  m")
+
+
+def test_plot_sweep_metrics_draws_one_labelled_panel_per_metric():
+    sweep = run(lambda lr, seed: {"mse": lr + seed, "r2": 1 - lr}, grid(lr=[0.1, 1.0]),
+                seeds=range(3), progress=False)
+    fig, axes = plot_sweep_metrics(sweep, "lr", ["mse", "r2"], log_x=True,
+                                   xlabel="learning rate", labels=["test MSE", "test R²"])
+    assert [ax.get_title() for ax in axes] == ["test MSE", "test R²"]
+    assert [ax.get_ylabel() for ax in axes] == ["test MSE", "test R²"]
+    assert {ax.get_xlabel() for ax in axes} == {"learning rate"}
+    assert {ax.get_xscale() for ax in axes} == {"log"}
+    assert "over 3 seeds" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="one label each"):
+        plot_sweep_metrics(sweep, "lr", ["mse", "r2"], labels=["only one"])
+    plt.close("all")

@@ -1,8 +1,8 @@
 """Pure forward/backward pairs: the maths of every layer and loss, without state.
 
 Taught in notebooks/03_backpropagation.ipynb (linear, activations, softmax,
-MSE, cross-entropy); dropout and batch norm in chapter 06, L1 and Huber in
-chapter 07, the binary cross-entropies in chapter 08 (not yet written).
+MSE, cross-entropy); L1 and Huber in notebooks/07_regression.ipynb; dropout and
+batch norm in chapter 06, the binary cross-entropies in chapter 08 (not yet written).
 
 The convention, the same for every operation (CS231n's):
 
