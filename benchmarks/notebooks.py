@@ -42,8 +42,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 TIME_BUDGET_S = 60.0
 MEMORY_BUDGET_MB = 1024.0  # 1 GiB, in MiB
-BUDGETED_CHAPTERS = {"00", "01", "02", "03"}
-TORCH_FREE_CHAPTERS = {"01", "02"}
+BUDGETED_CHAPTERS = {"00", "01", "02", "03", "07"}
+TORCH_FREE_CHAPTERS = {"01", "02", "07"}
 PROBE_MARKER = "__notebook_benchmark__"
 PROBE = (
     "import json as _json, sys as _sys\n"
