@@ -12,8 +12,8 @@ off), and reports
 - the 1-minute load average before and after, because a shared machine makes
   every timing slower.
 
-Budgets (2 CPU cores, no GPU): chapters 00-03 each under 60 s and under 1 GiB;
-chapters 01 and 02 must not import torch. Nothing is saved back into the
+Budgets (2 CPU cores, no GPU): chapters 00-03 and 07 each under 60 s and under 1 GiB;
+chapters 01, 02 and 07 must not import torch. Nothing is saved back into the
 notebooks. Timing lives here, never in a test.
 
 Usage::

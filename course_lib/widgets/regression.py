@@ -157,6 +157,8 @@ class RegressionExplorer(Explorer):
         right.axvline(width, color=FIT_COLOR, lw=6, alpha=0.3, label=f"width {width}")
         right.set(xscale="log", title="Errors against the width",
                   xlabel="hidden width", ylabel="mean squared error")
+        right.set_xticks(widths, [str(w) for w in self.widths])
+        right.minorticks_off()
         right.set_yscale("symlog", linthresh=1e-3)
         right.grid(True, alpha=0.3)
         right.legend(fontsize=8)
