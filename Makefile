@@ -20,7 +20,7 @@ SOLUTIONS   := $(sort $(wildcard solutions/*.ipynb))
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup lab test data execute exercises bench grade clean help
+.PHONY: setup lab kernel test data execute exercises bench grade clean help
 
 help:
 	@sed -n '3,6p' Makefile
@@ -28,18 +28,31 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalls only when the package description or the pins change.
+# Reinstalls only when the package description or the pins change. The kernel is registered
+# inside .venv (--sys-prefix), so two clones on one machine never overwrite each other's.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
-	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_NAME)"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_NAME)"
 	touch $@
 
 setup: $(STAMP)
 
+# Jupyter refuses to run as root (a container, a cloud VM) unless told to.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+ROOT_NOTE := make lab: you are root, so JupyterLab starts with --allow-root
+
 # The course's bin/ comes first on PATH, so `course` and `python` in a JupyterLab
 # terminal (File > New > Terminal) are the course's own.
 lab: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
+	@$(if $(ROOT_ARGS),echo "$(ROOT_NOTE)")
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# For a JupyterLab of your own: this clone's environment as a kernel of your user, named
+# after this folder, so that several clones can each have theirs.
+USER_KERNEL := nn-course-$(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --user --name $(USER_KERNEL) --display-name "Python 3 (NN course, $(CURDIR))"
+	@echo "Registered the kernel $(USER_KERNEL): pick \"Python 3 (NN course, $(CURDIR))\" in Kernel > Change Kernel."
 
 # nbgrader adds menus to the JupyterLab it is installed in, so it lives in an
 # environment of its own, used only by tests/grading/test_nbgrader_compat.py.

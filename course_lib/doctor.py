@@ -174,7 +174,7 @@ def check_widgets(ipywidgets: str | None, jupyterlab_widgets: str | None) -> Che
 
 
 def kernel_install_command() -> str:
-    return (f"{sys.executable} -m ipykernel install --user --name {KERNEL_NAME} "
+    return (f"{sys.executable} -m ipykernel install --sys-prefix --name {KERNEL_NAME} "
             f"--display-name \"{KERNEL_DISPLAY_NAME}\"")
 
 

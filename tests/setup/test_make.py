@@ -85,14 +85,21 @@ def test_make_lab_serves_jupyterlab_with_the_course_kernel(tmp_path):
         "--ServerApp.shutdown_no_activity_timeout=120",
         "--MappingKernelManager.cull_idle_timeout=120",
     ]
-    if os.geteuid() == 0:
-        lab_args.append("--allow-root")
+    # Another clone of the course registered its own nn-course kernel for this user (the
+    # Makefile of an older course version did): make lab must still use this clone's.
+    other_clone = tmp_path / "user-data" / "kernels" / "nn-course"
+    other_clone.mkdir(parents=True)
+    (other_clone / "kernel.json").write_text(json.dumps({
+        "argv": ["/elsewhere/other-clone/.venv/bin/python", "-m", "ipykernel_launcher", "-f",
+                 "{connection_file}"],
+        "display_name": "Python 3 (NN course)", "language": "python"}))
     runtime = tmp_path / "runtime"
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(
         ["make", "lab", f"LAB_ARGS={' '.join(lab_args)}"],
         cwd=ROOT,
-        env=make_env(JUPYTER_RUNTIME_DIR=str(runtime)),
+        env=make_env(JUPYTER_RUNTIME_DIR=str(runtime),
+                     JUPYTER_DATA_DIR=str(tmp_path / "user-data")),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -159,3 +166,16 @@ def test_make_lab_serves_jupyterlab_with_the_course_kernel(tmp_path):
             process.wait()
         log.close()
         sys.stdout.write((tmp_path / "lab.log").read_text()[-3000:])
+    if os.geteuid() == 0:  # make lab adds --allow-root by itself, and says so
+        assert "you are root, so JupyterLab starts with --allow-root" in \
+            (tmp_path / "lab.log").read_text()
+
+
+def test_the_course_kernel_is_registered_inside_the_course_environment():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("nn-course")
+    assert Path(spec.resource_dir).resolve().is_relative_to((ROOT / ".venv").resolve()), (
+        f"nn-course is registered in {spec.resource_dir}, outside the course's .venv: two clones "
+        "would overwrite each other's kernel")
+    assert Path(spec.argv[0]).parent.resolve() == VENV_BIN.resolve()

@@ -66,14 +66,20 @@ def test_ready_environment_prints_versions_and_exits_0(tmp_path, debian_data):
     assert out.rstrip().endswith("Verdict: everything is ready.")
 
 
-def test_missing_kernel_is_reported_with_its_fix_and_exits_1(tmp_path):
-    result = run_doctor(jupyter_env(tmp_path, kernel_python=None))
-    assert result.returncode == 1
-    out = result.stdout
+def test_missing_kernel_is_reported_with_its_fix_and_exits_1(tmp_path, monkeypatch, capsys):
+    import jupyter_core.paths
+
+    env = jupyter_env(tmp_path, kernel_python=None)
+    for variable in ("HOME", "JUPYTER_PATH", "XDG_DATA_HOME"):
+        monkeypatch.setenv(variable, env[variable])
+    # an environment without the kernel make setup registers in it (--sys-prefix)
+    monkeypatch.setattr(jupyter_core.paths, "ENV_JUPYTER_PATH", [str(tmp_path / "no-env")])
+    assert doctor.main([]) == 1
+    out = capsys.readouterr().out
     assert "!!  kernel nn-course" in out and "not registered" in out
     assert "Verdict: not ready" in out
     assert "make lab" in out
-    assert "-m ipykernel install --user --name nn-course" in out
+    assert "-m ipykernel install --sys-prefix --name nn-course" in out
 
 
 def test_kernel_running_a_deleted_python_is_a_problem(tmp_path, monkeypatch):
