@@ -12,8 +12,8 @@ off), and reports
 - the 1-minute load average before and after, because a shared machine makes
   every timing slower.
 
-Budgets (2 CPU cores, no GPU): chapters 00-04 and 08 each under 60 s and under 1 GiB;
-chapters 01 and 02 must not import torch. Nothing is saved back into the
+Budgets (2 CPU cores, no GPU): chapters 00-04, 07 and 08 each under 60 s and under 1 GiB;
+chapters 01, 02 and 07 must not import torch. Nothing is saved back into the
 notebooks. Timing lives here, never in a test.
 
 Usage::
@@ -42,8 +42,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 TIME_BUDGET_S = 60.0
 MEMORY_BUDGET_MB = 1024.0  # 1 GiB, in MiB
-BUDGETED_CHAPTERS = {"00", "01", "02", "03", "04", "08"}
-TORCH_FREE_CHAPTERS = {"01", "02"}
+BUDGETED_CHAPTERS = {"00", "01", "02", "03", "04", "07", "08"}
+TORCH_FREE_CHAPTERS = {"01", "02", "07"}
 PROBE_MARKER = "__notebook_benchmark__"
 PROBE = (
     "import json as _json, sys as _sys\n"

@@ -210,27 +210,34 @@ class Sweep:
         index = np.nanargmin(means) if mode == "min" else np.nanargmax(means)
         return dict(self.settings[int(index)])
 
-    def subset(self, **where) -> Sweep:
-        """The part of the sweep whose settings match ``where`` (every seed, every metric).
+    def subset(self, keep: Callable[[dict], bool] | None = None, **where) -> Sweep:
+        """The part of the sweep whose settings match ``where`` and for which ``keep(setting)``
+        is true (every seed, every metric), e.g. to plot part of a sweep on a log axis.
 
         Example:
             >>> sweep = run(lambda act, lr, seed: {"score": lr + seed},
-            ...             grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1], progress=False)
+            ...             grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1],
+            ...             progress=False)
             >>> part = sweep.subset(act="relu")
             >>> part.settings, part.scalars["score"].tolist()
             ([{'act': 'relu', 'lr': 0.1}, {'act': 'relu', 'lr': 1.0}], [[0.1, 1.1], [1.0, 2.0]])
+            >>> sweep.subset(lambda setting: setting["lr"] > 0.5, act="tanh").settings
+            [{'act': 'tanh', 'lr': 1.0}]
 
         Taught in notebooks/04_initialization.ipynb.
         """
+        if keep is not None and not callable(keep):
+            raise TypeError(f"Sweep.subset: keep must be a function of a setting, got {keep!r}")
         unknown = [key for key in where if key not in self.keys]
         if unknown:
             raise ValueError(f"Sweep.subset: {unknown} are not hyper-parameters of the sweep; "
                              f"they are {self.keys}")
         rows = [i for i, setting in enumerate(self.settings)
-                if all(setting[k] == v for k, v in where.items())]
+                if all(setting[k] == v for k, v in where.items())
+                and (keep is None or keep(dict(setting)))]
         if not rows:
-            raise ValueError(f"Sweep.subset: no setting matches {dict(where)}; the settings are "
-                             f"{self.settings}")
+            raise ValueError(f"Sweep.subset: no setting is kept (where={dict(where)}, keep="
+                             f"{keep}); the settings are {self.settings}")
         return Sweep(
             settings=[dict(self.settings[i]) for i in rows],
             seeds=list(self.seeds),

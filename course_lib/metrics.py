@@ -1,6 +1,6 @@
 r"""Regression and classification metrics, written out by hand.
 
-Regression metrics are taught in chapter 07 (notebooks/07_regression.ipynb, not yet written),
+Regression metrics are taught in notebooks/07_regression.ipynb,
 classification metrics in notebooks/08_classification.ipynb.
 Names, arguments and results
 follow scikit-learn's ``sklearn.metrics``, which the tests use as the reference.
@@ -84,7 +84,7 @@ def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
         >>> mean_squared_error([1.0, 2.0], [1.5, 2.0])
         0.125
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_error")
     return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput)
@@ -94,7 +94,7 @@ def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
     r"""Root mean squared error :math:`\sqrt{\frac1N \sum_i (y_i - \hat y_i)^2}`,
     in the units of :math:`y` (per output, then averaged).
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "root_mean_squared_error")
     per_output = np.sqrt(((y_true - y_pred) ** 2).mean(axis=0))
@@ -104,7 +104,7 @@ def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
 def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
     r"""Mean absolute error :math:`\frac1N \sum_i |y_i - \hat y_i|`.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_absolute_error")
     return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput)
@@ -128,7 +128,7 @@ def r2_score(y_true, y_pred, *, multioutput="uniform_average"):
     the score is 1.0 for a perfect prediction and 0.0 otherwise. With a
     single sample it is not defined: an UndefinedMetricWarning and NaN.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "r2_score")
     if len(y_true) < 2:
@@ -147,7 +147,7 @@ def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
     it ignores a constant offset in the predictions. A constant ``y_true``
     gives 1.0 if the residuals are constant too, else 0.0.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "explained_variance_score")
     residual = y_true - y_pred
@@ -174,7 +174,7 @@ def mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
     Penalises relative rather than absolute errors (under-prediction a bit
     more than over-prediction). Raises ValueError if any value is negative.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_log_error")
     _check_non_negative(y_true, y_pred, "mean_squared_log_error")
@@ -188,7 +188,7 @@ def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"
 
     Raises ValueError if any value is negative.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
                                          "root_mean_squared_log_error")
@@ -206,7 +206,7 @@ def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_avera
     scikit-learn: a zero target does not divide by zero but gives a huge
     error, a warning sign that MAPE does not suit targets near zero.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
     y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
                                          "mean_absolute_percentage_error")

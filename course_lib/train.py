@@ -245,8 +245,8 @@ def _in_model_dtype(X: np.ndarray, model) -> np.ndarray:
 # ---- fit, evaluate, predict --------------------------------------------------------------
 def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         val_data=None, scheduler=None, metrics: Iterable | dict = (),
-        callbacks: Iterable[Callback] = (), shuffle: bool = True, drop_last: bool = False,
-        rng=None, progress: bool = True) -> dict[str, list[float]]:
+        callbacks: Iterable[Callback] = (), penalty=None, shuffle: bool = True,
+        drop_last: bool = False, rng=None, progress: bool = True) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches for ``epochs`` epochs and return the history.
 
     Each epoch: ``model.train()``; for each mini-batch (a new shuffled order
@@ -269,6 +269,11 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
             Training values are averaged over the epoch's batches as they are
             trained (train mode), validation values are computed in eval mode.
         callbacks: e.g. ``[EarlyStopping(patience=5)]``.
+        penalty: an optional ``course_lib.regularization`` penalty (``L1Penalty``,
+            ``L2Penalty``, ``ElasticNetPenalty``): before every step its gradient is
+            added to the parameters' gradients (``penalty.backward(model.parameters())``).
+            The history's ``"loss"`` stays the data loss alone, so runs with and
+            without a penalty compare on the same scale.
         shuffle: visit the training samples in a new random order each epoch.
         drop_last: skip the last batch of an epoch when it is smaller than
             ``batch_size`` (e.g. for ``BatchNorm1d``, which cannot train on a
@@ -322,6 +327,9 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
     checks.boolean(drop_last, "drop_last", "fit")
     checks.boolean(progress, "progress", "fit")
     rng = checks.rng(rng, "fit")
+    if penalty is not None and not callable(getattr(penalty, "backward", None)):
+        raise TypeError(f"fit: penalty must be a course_lib.regularization penalty such as "
+                        f"L2Penalty(1e-3), got {penalty!r}")
     X = _in_model_dtype(X, model)
     keys = ["loss", *metric_fns]
     if val is not None:
@@ -353,6 +361,8 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
                     raise _diverged(history, epoch, batch, n_batches, loss, lr)
                 # model.backward(loss_fn.backward()), minus the gradient of the data
                 backward_without_input_gradient(model, loss_fn.backward())
+                if penalty is not None:
+                    penalty.backward(model.parameters())
                 optimizer.step()
                 optimizer.zero_grad()
                 loss_sum += loss * len(X_batch)

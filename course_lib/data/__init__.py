@@ -1,12 +1,15 @@
 """Data sets and data handling for the course, one module per concept.
 
-- ``toy``: ``xor``, the truth table of chapter 01 (notebooks/01_xor_from_scratch.ipynb);
-  ``make_xor``, ``make_moons``, ``make_circles``, ``make_spirals``, the toy sets of
-  chapters 05 and 06 (not yet written)
-- ``regression``: ``make_friedman1`` (known noise), ``load_diabetes`` (chapter 07, not yet
-  written)
-- ``classification``: ``load_breast_cancer`` (notebooks/02_forward_propagation.ipynb;
-  chapter 08, not yet written)
+- ``toy``: ``xor`` (notebooks/01_xor_from_scratch.ipynb), ``make_xor``, ``make_moons``,
+  ``make_circles``, ``make_spirals`` (2-D toy sets of the later chapters)
+- ``regression``: ``make_friedman1`` (known noise), ``load_diabetes``
+  (notebooks/07_regression.ipynb)
+- ``house_prices``: ``make_house_prices``, a synthetic table with a categorical column and
+  missing values of known structure; ``preprocessing``: ``MeanImputer``, ``OneHotEncoder``
+  (notebooks/07_regression.ipynb)
+- ``curves``: ``make_curve``, one-input curves with noise and outliers
+  (notebooks/07_regression.ipynb)
+- ``classification``: ``load_breast_cancer`` (notebooks/08_classification.ipynb)
 - ``fashion_mnist``: ``load_fashion_mnist``, ``FASHION_MNIST_CLASSES``
   (notebooks/00_start_here.ipynb; chapter 10, not yet written)
 - ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
@@ -21,7 +24,10 @@ Generated features are float32 by default (the engine's default dtype; pass
 
 from course_lib.data.batches import minibatches
 from course_lib.data.classification import load_breast_cancer
+from course_lib.data.curves import CurveData, make_curve
 from course_lib.data.encoding import one_hot
+from course_lib.data.house_prices import HousePrices, make_house_prices
+from course_lib.data.preprocessing import MeanImputer, OneHotEncoder
 from course_lib.data.regression import FriedmanData, load_diabetes, make_friedman1
 from course_lib.data.splits import kfold, train_val_test_indices, train_val_test_split
 from course_lib.data.standardize import Standardizer
@@ -56,7 +62,11 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "FashionMNISTError",
     "FashionMNISTWarning",
+    "CurveData",
     "FriedmanData",
+    "HousePrices",
+    "MeanImputer",
+    "OneHotEncoder",
     "Standardizer",
     "TabularData",
     "find_fashion_mnist",
@@ -65,7 +75,9 @@ __all__ = [
     "load_diabetes",
     "load_fashion_mnist",
     "make_circles",
+    "make_curve",
     "make_friedman1",
+    "make_house_prices",
     "make_moons",
     "make_spirals",
     "make_xor",

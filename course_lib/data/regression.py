@@ -1,4 +1,4 @@
-"""Regression data sets of chapter 07 (notebooks/07_regression.ipynb, not yet written).
+"""Regression data sets of notebooks/07_regression.ipynb.
 
 - ``make_friedman1``: a known function plus noise of known standard deviation,
   so the notebook can show the noise floor no model can beat.
@@ -23,7 +23,7 @@ from course_lib.data.tabular import TabularData
 class FriedmanData(NamedTuple):
     """Friedman #1 samples: unpack as ``X, y, y_clean, noise_std = data``.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in no notebook by this name: ``make_friedman1`` returns it.
 
     Attributes:
         X: features (n_samples, n_features), uniform in [0, 1].
@@ -42,7 +42,7 @@ class FriedmanData(NamedTuple):
 def friedman1_function(X: np.ndarray) -> np.ndarray:
     """Friedman #1 without noise: ``10 sin(pi x0 x1) + 20 (x2 - 0.5)^2 + 10 x3 + 5 x4``.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in no notebook by this name: ``make_friedman1`` computes its targets with it.
     Columns beyond the fifth do not enter the formula (they are distractors a model
     must learn to ignore).
 
@@ -62,7 +62,7 @@ def make_friedman1(
 ) -> FriedmanData:
     """Friedman #1 regression data (Friedman, 1991, "Multivariate adaptive regression splines").
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     ``X`` is uniform on [0, 1]^n_features,
     ``y = friedman1_function(X) + noise * N(0, 1)``. Because ``noise`` is known,
     the notebook can compare a model's test MSE with the floor ``noise ** 2``.
@@ -95,7 +95,7 @@ def make_friedman1(
 def load_diabetes(*, dtype=np.float32) -> TabularData:
     """scikit-learn's bundled diabetes data: 442 patients, 10 features, a disease-progression score.
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     The features are the raw values
     (age in years, sex coded 1/2, body-mass index, blood pressure and six blood
     serum measurements), not scikit-learn's pre-scaled ones, so that the

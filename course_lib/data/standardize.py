@@ -1,7 +1,7 @@
 """``Standardizer``: rescale every feature to mean 0 and standard deviation 1.
 
 Used in notebooks/02_forward_propagation.ipynb; taught in
-chapter 07 (notebooks/07_regression.ipynb, not yet written).
+notebooks/07_regression.ipynb.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ class Standardizer:
     """Subtract the training mean and divide by the training standard deviation, per feature.
 
     Used in notebooks/02_forward_propagation.ipynb; taught in
-    chapter 07 (notebooks/07_regression.ipynb, not yet written). Fit it on the training data only,
+    notebooks/07_regression.ipynb. Fit it on the training data only,
     then transform training, validation and test data with those same
     statistics: computing them on validation or test data would leak
     information about the data the model is judged on.

@@ -192,3 +192,42 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_sweep_metrics(sweep: Sweep, x: str, metrics: Sequence[str], *, hue: str | None = None,
+                       log_x: bool = False, log_y: bool = False, title: str | None = None,
+                       xlabel: str | None = None, labels: Sequence[str] | None = None):
+    """Several metrics of one sweep side by side: one :func:`plot_sweep` panel per metric.
+
+    Args:
+        sweep, x, hue, log_x, log_y: as :func:`plot_sweep` (the same for every panel).
+        metrics: the numeric metrics, one panel each, left to right.
+        title: the figure's title (default: what was measured, over how many seeds).
+        xlabel: the horizontal axis label of every panel (default ``x``).
+        labels: the title and vertical axis label of each panel (default: the metric names).
+
+    Returns:
+        ``(fig, axes)``, with one Axes per metric.
+
+    Example:
+        >>> from course_lib.experiments import grid, run
+        >>> sweep = run(lambda lr, seed: {"mse": lr + seed, "r2": 1 - lr}, grid(lr=[0.1, 1.0]),
+        ...             seeds=range(3), progress=False)
+        >>> fig, axes = plot_sweep_metrics(sweep, "lr", ["mse", "r2"], log_x=True)
+        >>> [ax.get_ylabel() for ax in axes]
+        ['mse', 'r2']
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    metrics = list(metrics)
+    labels = metrics if labels is None else list(labels)
+    if not metrics or len(labels) != len(metrics):
+        raise ValueError(f"plot_sweep_metrics: give one or more metrics and one label each, got "
+                         f"metrics={metrics} and labels={labels}")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.6), squeeze=False)
+    axes = list(axes[0])
+    for ax, metric, label in zip(axes, metrics, labels, strict=True):
+        plot_sweep(sweep, x=x, y=metric, hue=hue, ax=ax, log_x=log_x, log_y=log_y,
+                   title=label, xlabel=xlabel, ylabel=label)
+    fig.suptitle(title or f"mean ± std over {len(sweep.seeds)} seeds (dots: single seeds)")
+    return fig, axes

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ["01_xor", "02_forward", "03_backprop"]
+NOTEBOOKS = ["01_xor", "02_forward", "03_backprop", "07_regression"]
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib.experiments import Sweep, grid, run
-from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves
+from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves, plot_sweep_metrics
 from course_lib.train import TrainingDiverged
 
 
@@ -45,6 +45,20 @@ def test_the_tidy_table_and_the_summary_agree_with_numpy():
         assert summary["loss mean"][i] == pytest.approx(values.mean(), rel=1e-15)
         assert summary["loss std"][i] == pytest.approx(values.std(ddof=1), rel=1e-14)
         assert summary["loss failed"][i] == 0
+
+
+def test_a_subset_keeps_the_chosen_settings_with_all_their_seeds_and_curves():
+    sweep = run(noisy_quadratic, grid(lr=[0.1, 0.3, 1.0]), seeds=[3, 4], progress=False)
+    part = sweep.subset(lambda setting: setting["lr"] != 0.3)
+    assert part.settings == [{"lr": 0.1}, {"lr": 1.0}] and part.seeds == [3, 4]
+    np.testing.assert_array_equal(part.values("loss", lr=1.0), sweep.values("loss", lr=1.0))
+    np.testing.assert_array_equal(part.curve("curve", lr=0.1), sweep.curve("curve", lr=0.1))
+    part.scalars["loss"][0, 0] = -1.0  # a copy: the original sweep is unchanged
+    assert sweep.scalars["loss"][0, 0] != -1.0
+    with pytest.raises(ValueError, match="no setting is kept"):
+        sweep.subset(lambda setting: False)
+    with pytest.raises(TypeError, match="keep must be a function"):
+        sweep.subset({"lr": 0.1})
 
 
 def diverging_for_large_lr(lr, seed):
@@ -247,5 +261,20 @@ def test_a_subset_keeps_the_matching_settings_with_their_numbers_and_curves():
     assert sweep.subset(act="tanh", lr=0.1).format_summary().splitlines()[1].startswith("tanh")
     with pytest.raises(ValueError, match="not hyper-parameters"):
         sweep.subset(optimizer="adam")
-    with pytest.raises(ValueError, match="no setting matches"):
+    with pytest.raises(ValueError, match="no setting is kept"):
         sweep.subset(act="gelu")
+
+
+def test_plot_sweep_metrics_draws_one_labelled_panel_per_metric():
+    sweep = run(lambda lr, seed: {"mse": lr + seed, "r2": 1 - lr}, grid(lr=[0.1, 1.0]),
+                seeds=range(3), progress=False)
+    fig, axes = plot_sweep_metrics(sweep, "lr", ["mse", "r2"], log_x=True,
+                                   xlabel="learning rate", labels=["test MSE", "test R²"])
+    assert [ax.get_title() for ax in axes] == ["test MSE", "test R²"]
+    assert [ax.get_ylabel() for ax in axes] == ["test MSE", "test R²"]
+    assert {ax.get_xlabel() for ax in axes} == {"learning rate"}
+    assert {ax.get_xscale() for ax in axes} == {"log"}
+    assert "over 3 seeds" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="one label each"):
+        plot_sweep_metrics(sweep, "lr", ["mse", "r2"], labels=["only one"])
+    plt.close("all")

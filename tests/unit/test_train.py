@@ -372,3 +372,28 @@ def test_fit_bad_input_raises_clear_errors(train_data, kwargs, error, match):
     with pytest.raises(error, match=match):
         fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()), train_data, progress=False,
             **arguments)
+
+
+def test_a_penalty_adds_its_gradient_before_each_step():
+    from course_lib.regularization import L1Penalty, L2Penalty
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 3)).astype(np.float32), rng.normal(size=(40, 1)).astype(np.float32)
+
+    def trained(penalty, weight_decay):
+        model = nn.Sequential(nn.Linear(3, 1, bias=False, rng=1))
+        history = fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1,
+                                                weight_decay=weight_decay),
+                      (X, y), epochs=5, batch_size=8, penalty=penalty, rng=2, progress=False)
+        return model[0].weight.data, history
+
+    with_penalty, history = trained(L2Penalty(0.3), 0.0)
+    with_decay, decay_history = trained(None, 0.3)
+    np.testing.assert_allclose(with_penalty, with_decay, rtol=1e-6)
+    assert history["loss"] == pytest.approx(decay_history["loss"], rel=1e-6)  # the data loss
+    without, _ = trained(None, 0.0)
+    assert np.abs(trained(L1Penalty(0.5), 0.0)[0]).sum() < np.abs(without).sum()
+    model = nn.Sequential(nn.Linear(3, 1, rng=1))
+    with pytest.raises(TypeError, match="penalty must be"):
+        fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1), (X, y), epochs=1,
+            batch_size=8, penalty=0.1, progress=False)

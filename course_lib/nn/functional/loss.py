@@ -7,8 +7,8 @@ returns d loss / d prediction (one array of the prediction's shape), scaled by
 for "none"). Targets are data and get no gradient.
 
 Taught in notebooks/03_backpropagation.ipynb (MSE, cross-entropy); L1 and Huber in
-chapter 07 (notebooks/07_regression.ipynb, not yet written), the binary
-cross-entropies and class weights in notebooks/08_classification.ipynb.
+notebooks/07_regression.ipynb, the binary cross-entropies and class weights in
+notebooks/08_classification.ipynb.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def mse_loss_backward(dout, cache) -> np.ndarray:
 def l1_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean"):
     r"""Mean absolute error :math:`\frac{1}{n}\sum_i |\hat y_i - y_i|`.
 
-    Shapes as ``mse_loss_forward``. Taught in notebooks/07_regression.ipynb, not yet written.
+    Shapes as ``mse_loss_forward``. Taught in notebooks/07_regression.ipynb.
     """
     residual = pred - target
     return reduce(np.abs(residual), reduction), (residual, reduction)
@@ -73,7 +73,7 @@ def l1_loss_backward(dout, cache) -> np.ndarray:
     r""":math:`d\hat y = \frac{1}{n}\mathrm{sign}(\hat y - y) \cdot dout` (0 where equal, as
     PyTorch). Shapes: as pred.
 
-    Derived in notebooks/07_regression.ipynb, not yet written.
+    Derived in notebooks/07_regression.ipynb.
     """
     residual, reduction = cache
     dpred = np.sign(residual) * dout
@@ -87,7 +87,7 @@ def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "m
 
     Quadratic near 0 (like MSE), linear in the tails (like L1), so outliers
     pull less. Shapes as ``mse_loss_forward``.
-    Taught in notebooks/07_regression.ipynb, not yet written.
+    Taught in notebooks/07_regression.ipynb.
     """
     residual = pred - target
     quadratic = 0.5 * residual**2
@@ -99,7 +99,7 @@ def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "m
 def huber_loss_backward(dout, cache) -> np.ndarray:
     r""":math:`d\hat y = \frac{1}{n}\mathrm{clip}(r, -\delta, \delta) \cdot dout`. Shapes: as pred.
 
-    Derived in notebooks/07_regression.ipynb, not yet written.
+    Derived in notebooks/07_regression.ipynb.
     """
     residual, delta, reduction = cache
     dpred = np.clip(residual, -delta, delta) * dout
