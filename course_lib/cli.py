@@ -7,9 +7,11 @@
     course grade SOURCE SUBMISSIONS --out DIR [--jobs N] [--cell-timeout S]
                  [--total-timeout S] [--memory-limit MB]   (make grade)
     course doctor                            is this environment ready for the course?
+    course link --hub URL --repo URL [--branch main] [--open PATH]
+                                             an nbgitpuller link for a JupyterHub
 
 Taught in notebooks/00_start_here.ipynb (check, doctor); the README's
-instructor section covers release and grade.
+instructor section covers release and grade, the instructor guide link.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from course_lib import hub_link
 
 MIB = 2**20
 
@@ -105,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(grade)
 
     commands.add_parser("doctor", help="is this environment ready for the course?", add_help=False)
+
+    link = commands.add_parser("link", help="an nbgitpuller link to the course on a JupyterHub")
+    hub_link.add_arguments(link)
     return parser
 
 
@@ -160,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         return doctor.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        return {"release": _release, "check": _check, "grade": _grade}[args.command](args)
+        return {"release": _release, "check": _check, "grade": _grade, "link": hub_link.run}[
+            args.command
+        ](args)
     except (ValueError, OSError) as error:
         print(f"course {args.command}: error: {error}", file=sys.stderr)
         return 2
