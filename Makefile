@@ -96,7 +96,7 @@ SITE              := build/site
 REPOSITORY_URL    ?=
 REPOSITORY_BRANCH ?= main
 site: $(STAMP)
-	$(BIN)/python -m sphinx -E -q -W --keep-going -b html -c website -d build/site-doctrees \
+	$(BIN)/python -m sphinx -E -q -W --keep-going -b html -c website -d $(SITE)-doctrees \
 	  -D course_repository_url="$(REPOSITORY_URL)" -D course_repository_branch="$(REPOSITORY_BRANCH)" \
 	  . $(SITE)
 	@echo "The site is in $(SITE)/ (to browse it: $(BIN)/python -m http.server -d $(SITE))"
