@@ -267,6 +267,31 @@ def test_every_notebook_page_has_a_run_it_box_with_its_binder_link(site):
                 assert f"course check {folder}/{notebook.name}" in text
 
 
+def test_notebook_headings_have_their_github_anchors_so_ipynb_links_resolve(site):
+    """myst_heading_anchors: `03_backpropagation.ipynb#2-from-numbers-to-arrays` works.
+
+    Headings with maths are left out: MyST drops the maths from their anchors
+    (`3-the-linear-layer-`) where GitHub keeps it.
+    """
+    from myst_parser.slugs import github_slugify
+
+    checked = 0
+    for folder in ("notebooks", "exercises"):
+        for notebook in REPO.glob(f"{folder}/*.ipynb"):
+            ids = page_ids((site / folder / f"{notebook.stem}.html").read_text(encoding="utf-8"))
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+            for cell in cells:
+                if cell["cell_type"] != "markdown":
+                    continue
+                for line in cell_lines_of(cell):
+                    heading = re.match(r"#{1,3}\s+(.*)", line)
+                    if heading and "$" not in heading.group(1):
+                        slug = github_slugify(heading.group(1))
+                        assert slug in ids, f"{notebook.name}: no anchor #{slug}"
+                        checked += 1
+    assert checked > 20
+
+
 def test_every_page_loads_mathjax_and_everything_else_from_the_site(site):
     for name in html_pages(site):
         page = site / name
