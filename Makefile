@@ -59,7 +59,7 @@ test: $(STAMP) $(NBGRADER_STAMP) $(TEST_WHEELHOUSE)/.complete
 	TQDM_DISABLE=1 COURSE_NBGRADER=$(CURDIR)/$(NBGRADER_VENV)/bin/nbgrader \
 	  COURSE_WHEELHOUSE=$(CURDIR)/$(TEST_WHEELHOUSE) \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS) \
-	    tests/unit tests/parity tests/setup tests/grading \
+	    tests/unit tests/parity tests/setup tests/grading tests/site \
 	    --nbval-lax --nbval-current-env $(NOTEBOOKS) $(SOLUTIONS) \
 	    tests/browser
 
