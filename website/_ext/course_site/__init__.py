@@ -23,11 +23,8 @@ from pathlib import Path, PurePosixPath
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
 from . import figures, links, readme
-
-logger = logging.getLogger(__name__)
 
 MARKER = re.compile(r"^<!-- course: (\w+)(?: (.*?))? -->[ \t]*$", re.MULTILINE)
 FIGURES = re.compile(
@@ -93,11 +90,19 @@ def syllabus_markdown(app: Sphinx, docname: str) -> str:
                     f"| {exercises} |")
     lectures = [c.notebook for c in chapters if c.ready]
     exercises = [e for c in chapters for e in c.exercises]
+    # A notebook without a chapter number still gets a place in the navigation.
+    for folder, listed in (("notebooks", lectures), ("exercises", exercises)):
+        listed += sorted(p.relative_to(_root(app)).as_posix()
+                         for p in (_root(app) / folder).glob("*.ipynb")
+                         if p.relative_to(_root(app)).as_posix() not in listed)
+    guides = ["website/learners.md", "website/instructors.md", "docs/instructor-guide.md"]
+    guides += sorted(p.relative_to(_root(app)).as_posix()
+                     for p in (_root(app) / "docs").glob("*.md")
+                     if p.relative_to(_root(app)).as_posix() not in guides)
     toctrees = [
         ("Lectures", lectures),
         ("Exercises", exercises),
-        ("Learners and instructors", ["website/learners.md", "website/instructors.md",
-                                      "docs/instructor-guide.md", "docs/decisions.md"]),
+        ("Learners and instructors", guides),
     ]
     text = "\n".join(rows) + "\n"
     for caption, entries in toctrees:
