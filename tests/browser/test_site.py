@@ -240,8 +240,6 @@ def test_every_lecture_and_exercise_has_a_page_and_solutions_have_none(site):
 
 
 def test_chapters_without_a_notebook_are_listed_in_preparation_not_linked(site):
-    import sys
-    sys.path.insert(0, str(REPO / "website" / "_ext"))
     from course_site.readme import chapters
 
     home = (site / "website" / "index.html").read_text(encoding="utf-8")
