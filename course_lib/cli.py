@@ -10,9 +10,11 @@
     course gradebook merge --out DIR SHARD_DIR...   combine the --shard runs' folders
     course gradebook export DIR --format canvas|moodle [--out FILE] [--roster CSV]
     course doctor                            is this environment ready for the course?
+    course link --hub URL --repo URL [--branch main] [--open PATH]
+                                             an nbgitpuller link for a JupyterHub
 
 Taught in notebooks/00_start_here.ipynb (check, doctor); the README's
-instructor section covers release and grade.
+instructor section covers release and grade, the instructor guide link.
 
 Its functions are taught in no notebook.
 """
@@ -22,6 +24,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from course_lib import hub_link
 
 MIB = 2**20
 
@@ -159,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("doctor", help="is this environment ready for the course?", add_help=False)
+
+    link = commands.add_parser("link", help="an nbgitpuller link to the course on a JupyterHub")
+    hub_link.add_arguments(link)
     return parser
 
 
@@ -250,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         return doctor.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        commands = {"release": _release, "check": _check, "grade": _grade, "gradebook": _gradebook}
+        commands = {"release": _release, "check": _check, "grade": _grade,
+                    "gradebook": _gradebook, "link": hub_link.run}
         return commands[args.command](args)
     except (ValueError, OSError) as error:
         print(f"course {args.command}: error: {error}", file=sys.stderr)
