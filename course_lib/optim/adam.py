@@ -1,144 +1,140 @@
 """Adam and AdamW: momentum plus a per-coordinate step size, with bias correction.
 
-Taught in notebooks/05_optimizers.ipynb.
+Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.nn.module import Parameter
-from course_lib.optim.optimizer import Optimizer, ParamState, check_hyperparameter
-
-
-class AdamState(ParamState):
-    """Step count, first and second moment estimates (zeros at first), scratch arrays.
-
-    Taught in notebooks/05_optimizers.ipynb.
-    """
-
-    def __init__(self, p: Parameter, *, l2: bool):
-        self.step = 0
-        self.exp_avg = np.zeros_like(p.data)
-        self.exp_avg_sq = np.zeros_like(p.data)
-        self.scratch = np.empty_like(p.data)
-        self.decayed_grad = np.empty_like(p.data) if l2 else None  # g + lambda p
+from course_lib import checks
+from course_lib.optim.fused import fused_adam
+from course_lib.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    r"""Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015).
+    r"""Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015),
+    as ``torch.optim.Adam``.
 
     For each parameter :math:`p` with gradient :math:`g_t` at step :math:`t = 1, 2, \dots`:
 
     .. math::
         g_t &\leftarrow g_t + \lambda p_{t-1}          && \text{(L2 weight decay)} \\
-        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t                && (m_0 = 0) \\
-        v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2              && (v_0 = 0) \\
-        p_t &= p_{t-1} - \frac{\eta}{1 - \beta_1^t}\,
-               \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t     && (m_0 = 0) \\
+        v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2   && (v_0 = 0) \\
+        \hat m_t &= m_t / (1 - \beta_1^t), \quad \hat v_t = v_t / (1 - \beta_2^t) \\
+        p_t &= p_{t-1} - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
 
-    The factors :math:`1 - \beta^t` are the bias correction: :math:`m` and
-    :math:`v` start at zero, so early on they underestimate the moments. The
-    formula is written exactly as PyTorch computes it (:math:`\epsilon` is
-    added after dividing :math:`\sqrt{v_t}` by :math:`\sqrt{1 - \beta_2^t}`).
+    :math:`\hat m` and :math:`\hat v` are the bias-corrected moments: :math:`m`
+    and :math:`v` start at zero, so early on they underestimate the moments,
+    by the factors :math:`1 - \beta^t`. (PyTorch computes the same
+    :math:`\epsilon` placement as :math:`\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon`.)
 
     Args:
-        params: the parameters, e.g. ``model.parameters()``.
+        params: the parameters, e.g. ``model.parameters()``, or a list of
+            parameter groups (dicts, see :class:`Optimizer`).
         lr: learning rate :math:`\eta` (default 1e-3).
         betas: :math:`(\beta_1, \beta_2)`, each in [0, 1).
         eps: :math:`\epsilon` (>= 0).
-        weight_decay: :math:`\lambda` (>= 0), added to the gradient (an L2
-            penalty, which Adam then rescales; see :class:`AdamW` for the
-            decoupled form).
+        weight_decay: :math:`\lambda` (>= 0). Added to the gradient (an L2
+            penalty, which Adam then rescales), unless ``decoupled_weight_decay``.
+        decoupled_weight_decay: shrink the parameters directly instead, as
+            :class:`AdamW` does.
+        fused: run the same rule written in place (``course_lib/optim/fused.py``),
+            which is faster on large models and equal to round-off.
 
-    Shapes: every state array has the shape and dtype of its parameter; the
-    update runs in place in that dtype (float32 stays float32).
+    State: ``state[p]`` holds ``"step"`` (:math:`t`), ``"exp_avg"``
+    (:math:`m`) and ``"exp_avg_sq"`` (:math:`v`), the arrays with the shape
+    and dtype of ``p`` (float32 stays float32).
 
     Example:
-        >>> opt = Adam(model.parameters(), lr=1e-3)
+        >>> import numpy as np
+        >>> from course_lib import nn
+        >>> model = nn.Linear(3, 1, rng=0)
+        >>> loss_fn = nn.MSELoss()
+        >>> optimizer = Adam(model.parameters(), lr=0.01)
+        >>> x, y = np.ones((4, 3), dtype=np.float32), np.zeros((4, 1), dtype=np.float32)
+        >>> loss = loss_fn(model(x), y)
+        >>> _ = model.backward(loss_fn.backward())
+        >>> optimizer.step()
+        >>> optimizer.zero_grad()
+        >>> loss_fn(model(x), y) < loss
+        True
+        >>> state = optimizer.state[model.weight]
+        >>> sorted(state), state["step"], state["exp_avg"].dtype
+        (['exp_avg', 'exp_avg_sq', 'step'], 1, dtype('float32'))
 
-    Taught in notebooks/05_optimizers.ipynb.
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
     """
 
-    decoupled_weight_decay = False
-
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0):
-        super().__init__(params, lr)
-        owner = type(self).__name__
-        try:
-            beta1, beta2 = betas
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}") from None
-        self.betas = (check_hyperparameter(owner, "beta1 (betas[0])", beta1, high=1.0),
-                      check_hyperparameter(owner, "beta2 (betas[1])", beta2, high=1.0))
-        self.eps = check_hyperparameter(owner, "eps", eps)
-        self.weight_decay = check_hyperparameter(owner, "weight_decay", weight_decay)
+                 eps: float = 1e-8, weight_decay: float = 0.0, *,
+                 decoupled_weight_decay: bool = False, fused: bool = False):
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "decoupled_weight_decay": decoupled_weight_decay, "fused": fused}
+        super().__init__(params, defaults)
 
-    def init_state(self, p: Parameter) -> AdamState:
-        l2 = self.weight_decay != 0 and not self.decoupled_weight_decay
-        return AdamState(p, l2=l2)
+    def check_group(self, group: dict, where: str) -> None:
+        betas = group["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        group["betas"] = (
+            checks.number(betas[0], "beta1 (betas[0])", where, low=0, high=1, high_inclusive=False),
+            checks.number(betas[1], "beta2 (betas[1])", where, low=0, high=1, high_inclusive=False))
+        group["eps"] = checks.number(group["eps"], "eps", where, low=0)
+        group["weight_decay"] = checks.number(group["weight_decay"], "weight_decay", where, low=0)
+        group["decoupled_weight_decay"] = bool(group["decoupled_weight_decay"])
+        group["fused"] = bool(group["fused"])
 
-    def update(self, p: Parameter, state: AdamState, lr: float) -> None:
-        beta1, beta2 = self.betas
-        state.step += 1
-        grad = p.grad
-        if self.weight_decay != 0:
-            if self.decoupled_weight_decay:
-                p.data *= 1.0 - lr * self.weight_decay
-            else:
-                grad = np.multiply(p.data, self.weight_decay, out=state.decayed_grad)
-                grad += p.grad
-        bias_correction1 = 1.0 - beta1**state.step
-        bias_correction2_sqrt = (1.0 - beta2**state.step) ** 0.5
-        step_size = lr / bias_correction1
+    def update(self, p, state, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd = group["weight_decay"]
+        g = p.grad
+        if wd != 0 and group["decoupled_weight_decay"]:
+            p.data -= lr * wd * p.data  # AdamW: shrink p, leave the gradient alone
+        elif wd != 0:
+            g = g + wd * p.data
+        if not state:  # p's first step: the moments start at zero
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state["step"] += 1
+        state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * g            # m_t
+        state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * g**2   # v_t
+        m_hat = state["exp_avg"] / (1 - beta1 ** state["step"])
+        v_hat = state["exp_avg_sq"] / (1 - beta2 ** state["step"])
+        p.data -= lr * m_hat / (np.sqrt(v_hat) + eps)
 
-        tmp, m, v = state.scratch, state.exp_avg, state.exp_avg_sq
-        # m = beta1 m + (1 - beta1) g
-        m *= beta1
-        np.multiply(grad, 1.0 - beta1, out=tmp)
-        m += tmp
-        # v = beta2 v + (1 - beta2) g^2
-        v *= beta2
-        np.multiply(grad, grad, out=tmp)
-        tmp *= 1.0 - beta2
-        v += tmp
-        # p -= step_size * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-        denom = np.sqrt(v, out=tmp)
-        denom /= bias_correction2_sqrt
-        denom += self.eps
-        update = np.divide(m, denom, out=tmp)
-        update *= step_size
-        p.data -= update
-
-    def hyperparameters(self) -> dict[str, object]:
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
-                "weight_decay": self.weight_decay}
+    fused_update = fused_adam  # the same rule written in place, for fused=True
 
 
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight
-    Decay Regularization", ICLR 2019).
+    Decay Regularization", ICLR 2019), as ``torch.optim.AdamW``.
 
     Before the Adam step, every parameter shrinks by a fixed fraction,
 
     .. math::
-        p_{t-1} \leftarrow (1 - \eta \lambda)\, p_{t-1},
+        p_{t-1} \leftarrow p_{t-1} - \eta \lambda\, p_{t-1},
 
     and the gradient is left alone. With :class:`Adam`'s ``weight_decay`` the
-    decay goes through :math:`g` and is divided by :math:`\sqrt{v}`, so
+    decay goes through :math:`g` and is divided by :math:`\sqrt{\hat v}`, so
     parameters with large gradients are barely decayed; here all decay alike.
-    Everything else is :class:`Adam`. PyTorch's default ``weight_decay`` is 0.01.
+    Everything else is :class:`Adam` (``Adam(..., decoupled_weight_decay=True)``);
+    the default ``weight_decay`` is 0.01, as PyTorch's.
 
     Example:
-        >>> opt = AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> import numpy as np
+        >>> from course_lib import nn
+        >>> model = nn.Linear(3, 1, rng=0)
+        >>> optimizer = AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> optimizer.param_groups[0]["decoupled_weight_decay"]
+        True
 
-    Taught in notebooks/05_optimizers.ipynb.
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
     """
 
-    decoupled_weight_decay = True
-
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+                 eps: float = 1e-8, weight_decay: float = 1e-2, *, fused: bool = False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         decoupled_weight_decay=True, fused=fused)

@@ -1,6 +1,6 @@
 """Gradient clipping by the total norm of all gradients.
 
-Taught in notebooks/05_optimizers.ipynb (exploding gradients).
+Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written: exploding gradients).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
+from course_lib import checks
 from course_lib.nn.module import Parameter
-from course_lib.optim.optimizer import check_hyperparameter
 
 
 def clip_grad_norm_(params, max_norm: float, norm_type: float = 2.0,
@@ -36,19 +36,27 @@ def clip_grad_norm_(params, max_norm: float, norm_type: float = 2.0,
     Returns:
         float: the total norm *before* clipping (PyTorch returns it as a 0-d tensor).
 
-    Example:
-        >>> model.backward(loss_fn.backward())
-        >>> clip_grad_norm_(model.parameters(), max_norm=1.0)
-        >>> optimizer.step()
+    Used between ``model.backward(...)`` and ``optimizer.step()``.
 
-    Taught in notebooks/05_optimizers.ipynb.
+    Example:
+        >>> import numpy as np
+        >>> from course_lib import nn
+        >>> model = nn.Linear(2, 1, rng=0)
+        >>> model.weight.grad[...] = [[3.0, 4.0]]          # and the bias's gradient is 0
+        >>> clip_grad_norm_(model.parameters(), max_norm=1.0)
+        5.0
+        >>> round(float(np.linalg.norm(model.weight.grad)), 5)
+        1.0
+
+    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
     """
     if isinstance(params, Parameter):
         params = [params]
     params = list(params)
-    max_norm = check_hyperparameter("clip_grad_norm_", "max_norm", max_norm)
-    norm_type = check_hyperparameter("clip_grad_norm_", "norm_type", norm_type,
-                                     low=0.0, low_inclusive=False)
+    max_norm = checks.number(max_norm, "max_norm", "clip_grad_norm_", low=0)
+    if norm_type != math.inf:
+        norm_type = checks.number(norm_type, "norm_type", "clip_grad_norm_", low=0,
+                                  low_inclusive=False)
     if not params:
         return 0.0
     norms = [float(np.linalg.norm(p.grad.ravel(), ord=norm_type)) for p in params]

@@ -5,156 +5,186 @@ computed by the same NumPy function of each framework's *current* parameters
 (a fixed quadratic plus seeded noise), so a wrong update changes every later
 gradient. Agreement is the norm-wise relative error
 ||a - b|| / max(||a||, ||b||) < 1e-10 for every parameter.
+
+Every optimizer runs with one parameter group and with two groups of
+different learning rate and weight decay, with the plain update rule and with
+``fused=True``; a state saved with ``state_dict()`` halfway and loaded into a
+fresh optimizer must continue exactly as the uninterrupted run.
 """
+
+import copy
 
 import numpy as np
 import pytest
 import torch
+from optim_problem import (
+    SHAPES,
+    STEPS,
+    TOL,
+    TWO_GROUPS,
+    assert_same_parameters,
+    grouped,
+    ours_step,
+    quadratic_problem,
+    rel_err,
+    torch_step,
+)
 
 from course_lib import optim
 from course_lib.nn.module import Parameter
 
-STEPS = 20
-TOL = 1e-10
-SHAPES = [(5, 3), (3,), (4, 1)]
 
-
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return 0.0 if scale == 0 else np.linalg.norm(a - b) / scale
-
-
-def quadratic_problem(seed=0):
-    """Start values and a gradient function g_t(p) = c * p + d + noise_t for each shape."""
-    rng = np.random.default_rng(seed)
-    start = [rng.normal(size=s) for s in SHAPES]
-    curvature = [rng.uniform(0.5, 5.0, size=s) for s in SHAPES]
-    shift = [rng.normal(size=s) for s in SHAPES]
-    noise = [[rng.normal(scale=0.3, size=s) for s in SHAPES] for _ in range(STEPS)]
-
-    def grads(t, values):
-        terms = zip(curvature, values, shift, noise[t], strict=True)
-        return [c * v + d + n for c, v, d, n in terms]
-
-    return start, grads
-
-
-def run_both(make_ours, make_torch, *, make_ours_sched=None, make_torch_sched=None,
-             sched_every=1):
+def run_both(name, groups=None, *, fused=False, make_schedulers=None, sched_every=1, **kwargs):
+    """Run course_lib's and torch's optimizer ``name`` for STEPS steps; return both (and params)."""
     start, grads = quadratic_problem()
     ours = [Parameter(s.copy()) for s in start]
     theirs = [torch.tensor(s.copy(), dtype=torch.float64, requires_grad=True) for s in start]
-    opt_ours, opt_torch = make_ours(ours), make_torch(theirs)
-    sched_ours = make_ours_sched(opt_ours) if make_ours_sched else None
-    sched_torch = make_torch_sched(opt_torch) if make_torch_sched else None
+    opt_ours = getattr(optim, name)(grouped(ours, groups), fused=fused, **kwargs)
+    opt_torch = getattr(torch.optim, name)(grouped(theirs, groups), **kwargs)
+    sched_ours = make_schedulers(optim.lr_scheduler, opt_ours) if make_schedulers else []
+    sched_torch = make_schedulers(torch.optim.lr_scheduler, opt_torch) if make_schedulers else []
     for t in range(STEPS):
-        for p, g in zip(ours, grads(t, [p.data for p in ours]), strict=True):
-            p.grad[...] = g
-        for p, g in zip(theirs, grads(t, [p.detach().numpy() for p in theirs]), strict=True):
-            p.grad = torch.from_numpy(g)
-        opt_ours.step()
-        opt_torch.step()
-        opt_ours.zero_grad()
-        opt_torch.zero_grad()
-        if sched_ours is not None and (t + 1) % sched_every == 0:
-            sched_ours.step()
-            sched_torch.step()
-    for a, b, s in zip(ours, theirs, start, strict=True):
-        assert a.data.dtype == np.float64
-        assert rel_err(a.data, s) > 1e-3, "the parameters did not move; the test proves nothing"
-        err = rel_err(a.data, b.detach().numpy())
-        assert err < TOL, f"relative error {err:.3e} after {STEPS} steps"
+        ours_step(ours, opt_ours, grads, t)
+        torch_step(theirs, opt_torch, grads, t)
+        if (t + 1) % sched_every == 0:
+            for scheduler in [*sched_ours, *sched_torch]:
+                scheduler.step()
+    assert_same_parameters(ours, theirs, start)
+    return ours, theirs
 
 
-def both(name, **kwargs):
-    ours_cls, torch_cls = getattr(optim, name), getattr(torch.optim, name)
-    return (lambda ps: ours_cls(ps, **kwargs)), (lambda ps: torch_cls(ps, **kwargs))
+CONFIGS = {
+    "sgd_plain": ("SGD", {"lr": 0.05}),
+    "sgd_momentum": ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    "sgd_momentum_dampening": ("SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.3}),
+    "sgd_nesterov": ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    "sgd_weight_decay": ("SGD", {"lr": 0.05, "weight_decay": 0.1}),
+    "sgd_momentum_weight_decay": ("SGD", {"lr": 0.05, "momentum": 0.8, "weight_decay": 0.1}),
+    "sgd_nesterov_weight_decay": ("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True,
+                                          "weight_decay": 0.05}),
+    "rmsprop_defaults": ("RMSprop", {"lr": 0.01}),
+    "rmsprop_momentum": ("RMSprop", {"lr": 0.01, "momentum": 0.9}),
+    "rmsprop_centered": ("RMSprop", {"lr": 0.01, "centered": True}),
+    "rmsprop_centered_momentum_weight_decay_alpha_eps": (
+        "RMSprop", {"lr": 0.02, "alpha": 0.9, "eps": 1e-6, "centered": True, "momentum": 0.5,
+                    "weight_decay": 0.1}),
+    "adam_defaults": ("Adam", {}),
+    "adam_lr_0_1_betas_eps": ("Adam", {"lr": 0.1, "betas": (0.8, 0.95), "eps": 1e-4}),
+    "adam_l2_weight_decay": ("Adam", {"lr": 0.05, "weight_decay": 0.1}),
+    "adam_decoupled_weight_decay": ("Adam", {"lr": 0.05, "weight_decay": 0.1,
+                                             "decoupled_weight_decay": True}),
+    "adamw_default_decoupled_decay": ("AdamW", {"lr": 0.05}),
+    "adamw_large_decoupled_decay": ("AdamW", {"lr": 0.05, "weight_decay": 0.5,
+                                              "betas": (0.5, 0.9)}),
+}
 
 
-# ---- SGD ---------------------------------------------------------------------------------
-def test_sgd_plain_20_steps():
-    run_both(*both("SGD", lr=0.05))
+# ---- one parameter group ------------------------------------------------------------------
+@pytest.mark.parametrize("fused", [False, True], ids=["plain", "fused"])
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_optimizer_20_steps(config, fused):
+    name, kwargs = CONFIGS[config]
+    run_both(name, fused=fused, **kwargs)
 
 
-def test_sgd_momentum_20_steps():
-    run_both(*both("SGD", lr=0.05, momentum=0.9))
+# ---- two parameter groups of different lr and weight decay -----------------------------------
+@pytest.mark.parametrize("fused", [False, True], ids=["plain", "fused"])
+@pytest.mark.parametrize("config", ["sgd_nesterov_weight_decay", "sgd_momentum_dampening",
+                                    "rmsprop_centered_momentum_weight_decay_alpha_eps",
+                                    "rmsprop_defaults", "adam_lr_0_1_betas_eps",
+                                    "adam_l2_weight_decay", "adamw_large_decoupled_decay"])
+def test_optimizer_two_param_groups_different_lr_weight_decay_20_steps(config, fused):
+    name, kwargs = CONFIGS[config]
+    run_both(name, TWO_GROUPS, fused=fused, **kwargs)
 
 
-def test_sgd_momentum_dampening_20_steps():
-    run_both(*both("SGD", lr=0.05, momentum=0.9, dampening=0.3))
+def test_two_param_groups_really_differ_from_one_group():
+    """The groups' own lr and weight decay are used: the result differs from one group."""
+    one, _ = run_both("Adam", lr=0.05, weight_decay=0.1)
+    two, _ = run_both("Adam", TWO_GROUPS, lr=0.05, weight_decay=0.1)
+    assert rel_err(one[0].data, two[0].data) > 1e-3
+    np.testing.assert_array_equal(one[2].data, two[2].data)  # group 1 has the defaults
 
 
-def test_sgd_nesterov_20_steps():
-    run_both(*both("SGD", lr=0.05, momentum=0.9, nesterov=True))
+# ---- state_dict halfway, loaded into a fresh optimizer ---------------------------------------
+@pytest.mark.parametrize("fused", [False, True], ids=["plain", "fused"])
+@pytest.mark.parametrize("config", ["sgd_nesterov_weight_decay", "sgd_momentum_dampening",
+                                    "rmsprop_centered_momentum_weight_decay_alpha_eps",
+                                    "adam_l2_weight_decay", "adamw_large_decoupled_decay"])
+def test_state_dict_after_10_steps_loaded_into_fresh_optimizer_continues_20_steps(config, fused):
+    name, kwargs = CONFIGS[config]
+    start, grads = quadratic_problem()
+    make = getattr(optim, name)
+    straight = [Parameter(s.copy()) for s in start]
+    opt_straight = make(grouped(straight, TWO_GROUPS), fused=fused, **kwargs)
+    first = [Parameter(s.copy()) for s in start]
+    opt_first = make(grouped(first, TWO_GROUPS), fused=fused, **kwargs)
+    theirs = [torch.tensor(s.copy(), dtype=torch.float64, requires_grad=True) for s in start]
+    opt_torch = getattr(torch.optim, name)(grouped(theirs, TWO_GROUPS), **kwargs)
+    for t in range(STEPS // 2):
+        ours_step(straight, opt_straight, grads, t)
+        ours_step(first, opt_first, grads, t)
+        torch_step(theirs, opt_torch, grads, t)
+    saved = copy.deepcopy(opt_first.state_dict())
+    assert_state_dict_equals_torch(saved, opt_torch.state_dict())
+
+    resumed = [Parameter(p.data.copy()) for p in first]
+    opt_resumed = make(grouped(resumed, TWO_GROUPS), fused=fused, **kwargs)
+    opt_resumed.load_state_dict(saved)
+    del opt_first, first  # nothing of the first run is used from here on
+    for t in range(STEPS // 2, STEPS):
+        ours_step(straight, opt_straight, grads, t)
+        ours_step(resumed, opt_resumed, grads, t)
+        torch_step(theirs, opt_torch, grads, t)
+    for a, b in zip(straight, resumed, strict=True):
+        np.testing.assert_array_equal(a.data, b.data)  # the same operations on the same numbers
+    assert_same_parameters(resumed, theirs, start)
 
 
-def test_sgd_weight_decay_20_steps():
-    run_both(*both("SGD", lr=0.05, weight_decay=0.1))
+def assert_state_dict_equals_torch(ours, theirs):
+    """Same layout (indices, groups, state names) and the same values."""
+    assert sorted(ours["state"]) == sorted(theirs["state"])
+    for index, state in ours["state"].items():
+        torch_state = theirs["state"][index]
+        assert set(state) <= set(torch_state), f"names torch does not have: {set(state)}"
+        for key, value in state.items():
+            expected = torch_state[key]
+            if key == "step":
+                assert value == expected.item()
+            else:
+                assert rel_err(value, expected.numpy()) < TOL, key
+        assert set(torch_state) - set(state) <= {"step"}  # torch's RMSprop also counts steps
+    assert len(ours["param_groups"]) == len(theirs["param_groups"])
+    for group, torch_group in zip(ours["param_groups"], theirs["param_groups"], strict=True):
+        assert group["params"] == torch_group["params"]
+        for key, value in group.items():
+            if key in torch_group and key not in ("params", "fused"):
+                assert value == pytest.approx(torch_group[key], rel=1e-15), key
 
 
-def test_sgd_momentum_weight_decay_20_steps():
-    run_both(*both("SGD", lr=0.05, momentum=0.8, weight_decay=0.1))
-
-
-def test_sgd_nesterov_weight_decay_20_steps():
-    run_both(*both("SGD", lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.05))
-
-
-# ---- RMSprop -----------------------------------------------------------------------------
-def test_rmsprop_defaults_20_steps():
-    run_both(*both("RMSprop", lr=0.01))
-
-
-def test_rmsprop_momentum_20_steps():
-    run_both(*both("RMSprop", lr=0.01, momentum=0.9))
-
-
-def test_rmsprop_centered_20_steps():
-    run_both(*both("RMSprop", lr=0.01, centered=True))
-
-
-def test_rmsprop_centered_momentum_weight_decay_alpha_eps_20_steps():
-    run_both(*both("RMSprop", lr=0.02, alpha=0.9, eps=1e-6, centered=True, momentum=0.5,
-                   weight_decay=0.1))
-
-
-# ---- Adam / AdamW ------------------------------------------------------------------------
-def test_adam_defaults_20_steps():
-    run_both(*both("Adam"))
-
-
-def test_adam_lr_0_1_betas_eps_20_steps():
-    run_both(*both("Adam", lr=0.1, betas=(0.8, 0.95), eps=1e-4))
-
-
-def test_adam_l2_weight_decay_20_steps():
-    run_both(*both("Adam", lr=0.05, weight_decay=0.1))
-
-
-def test_adamw_default_decoupled_decay_20_steps():
-    run_both(*both("AdamW", lr=0.05))
-
-
-def test_adamw_large_decoupled_decay_20_steps():
-    run_both(*both("AdamW", lr=0.05, weight_decay=0.5, betas=(0.5, 0.9)))
-
-
-# ---- an optimizer under a changing learning rate ------------------------------------------
+# ---- an optimizer under changing learning rates ----------------------------------------------
 def test_sgd_momentum_with_step_lr_every_5_steps_20_steps():
     """PyTorch's momentum convention: a new lr rescales the whole velocity at once."""
-    ours, theirs = both("SGD", lr=0.1, momentum=0.9)
-    run_both(ours, theirs,
-             make_ours_sched=lambda o: optim.StepLR(o, step_size=1, gamma=0.5),
-             make_torch_sched=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.5),
-             sched_every=5)
+    run_both("SGD", lr=0.1, momentum=0.9, sched_every=5,
+             make_schedulers=lambda m, o: [m.StepLR(o, step_size=1, gamma=0.5)])
 
 
 def test_adam_with_cosine_annealing_per_step_20_steps():
-    ours, theirs = both("Adam", lr=0.1)
-    run_both(ours, theirs,
-             make_ours_sched=lambda o: optim.CosineAnnealingLR(o, T_max=STEPS),
-             make_torch_sched=lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=STEPS))
+    run_both("Adam", lr=0.1, make_schedulers=lambda m, o: [m.CosineAnnealingLR(o, T_max=STEPS)])
+
+
+@pytest.mark.parametrize("fused", [False, True], ids=["plain", "fused"])
+def test_adamw_two_param_groups_with_chained_warm_up_and_cosine_20_steps(fused):
+    run_both("AdamW", TWO_GROUPS, fused=fused, lr=0.1, make_schedulers=lambda m, o: [
+        m.LinearLR(o, start_factor=0.1, total_iters=5), m.CosineAnnealingLR(o, T_max=STEPS)])
+
+
+def test_rmsprop_two_param_groups_with_sequential_warm_up_then_cosine_20_steps():
+    def schedulers(m, o):
+        warm_up = m.LinearLR(o, start_factor=0.2, total_iters=4)
+        cosine = m.CosineAnnealingLR(o, T_max=16, eta_min=1e-3)
+        return [m.SequentialLR(o, [warm_up, cosine], milestones=[4])]
+    run_both("RMSprop", TWO_GROUPS, lr=0.02, momentum=0.5, make_schedulers=schedulers)
 
 
 # ---- clip_grad_norm_ ------------------------------------------------------------------------

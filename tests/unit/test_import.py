@@ -10,7 +10,9 @@ import pytest
 
 REQUIRED = ["course_lib", "course_lib.data", "course_lib.doctor"]
 OPTIONAL = ["course_lib.nn", "course_lib.optim", "course_lib.metrics", "course_lib.train",
-            "course_lib.gradcheck", "course_lib.plots", "course_lib.widgets"]
+            "course_lib.gradcheck", "course_lib.plots", "course_lib.widgets",
+            "course_lib.initialization", "course_lib.diagnostics",
+            "course_lib.widgets.initialization"]
 # The torch side of the package, the only modules allowed to import torch: every
 # course_lib.torch_* module (the PyTorch chapters' helpers) and the reference answers of
 # the PyTorch exercises.

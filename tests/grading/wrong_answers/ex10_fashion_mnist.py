@@ -1,75 +1,77 @@
-"""Plausible wrong answers for every graded task of exercise 10 (PyTorch on Fashion-MNIST).
+"""Wrong answers of exercise 10 (PyTorch on Fashion-MNIST).
 
-Same format as tests/grading/wrong_answers.py: each bug is injected alone into an
-otherwise correct exercise and must be rejected by its own task and by no other.
+The package docstring says how they are used.
 """
 
 from __future__ import annotations
 
-from wrong_answers import WrongAnswer as W
+from wrong_answers.common import W
+
+NOTEBOOK = "10_fashion_mnist"
+NB = NOTEBOOK
 
 # fmt: off
-WRONG_ANSWERS_10 = [
+WRONG_ANSWERS = [
     # the network as an nn.Module ---------------------------------------------------------------
-    W("10_fashion_mnist", "mlp", "mlp-impl", "softmax at the end, before CrossEntropyLoss",
+    W(NB, "mlp", "mlp-impl", "softmax at the end, before CrossEntropyLoss",
       edits=(("return self.output(h)", "return torch.softmax(self.output(h), dim=1)"),)),
-    W("10_fashion_mnist", "mlp", "mlp-impl", "no ReLU after the second hidden layer",
+    W(NB, "mlp", "mlp-impl", "no ReLU after the second hidden layer",
       edits=(("h = self.dropout(torch.relu(self.hidden2(h)))",
               "h = self.dropout(self.hidden2(h))"),)),
-    W("10_fashion_mnist", "mlp", "mlp-impl",
+    W(NB, "mlp", "mlp-impl",
       "F.dropout without training=self.training: dropout stays on in eval mode",
       edits=(("h = self.dropout(torch.relu(self.hidden1(self.flatten(x))))",
               "h = nn.functional.dropout(torch.relu(self.hidden1(self.flatten(x))), "
               "self.dropout.p)"),)),
     # a training epoch --------------------------------------------------------------------------
-    W("10_fashion_mnist", "train-epoch", "train-epoch-impl", "forgets optimizer.zero_grad()",
+    W(NB, "train-epoch", "train-epoch-impl", "forgets optimizer.zero_grad()",
       edits=(("\n    optimizer.zero_grad()", ""),)),
-    W("10_fashion_mnist", "train-epoch", "train-epoch-impl",
+    W(NB, "train-epoch", "train-epoch-impl",
       "no model.train(): trains in whatever mode the model was in",
       edits=(("model.train()\n", ""),)),
-    W("10_fashion_mnist", "train-epoch", "train-epoch-impl",
+    W(NB, "train-epoch", "train-epoch-impl",
       "mean of the batch means (the small last batch weighs as much as the others)",
       edits=(("total += loss.item() * len(y)", "total += loss.item()"),
              ("seen += len(y)", "seen += 1"))),
     # evaluation --------------------------------------------------------------------------------
-    W("10_fashion_mnist", "evaluate", "evaluate-impl", "evaluates in train mode (no model.eval())",
+    W(NB, "evaluate", "evaluate-impl", "evaluates in train mode (no model.eval())",
       edits=(("model.eval()\n", ""),)),
-    W("10_fashion_mnist", "evaluate", "evaluate-impl",
+    W(NB, "evaluate", "evaluate-impl",
       "leaves the model in eval mode (mode not restored)",
       edits=(("model.train(was_training)\n", ""),)),
-    W("10_fashion_mnist", "evaluate", "evaluate-impl", "records gradients (no torch.no_grad())",
+    W(NB, "evaluate", "evaluate-impl", "records gradients (no torch.no_grad())",
       edits=(("with torch.no_grad():", "if True:"),)),
     # accuracy and confusion matrix -------------------------------------------------------------
-    W("10_fashion_mnist", "confusion", "confusion-impl", "argmax over the batch axis (dim=0)",
+    W(NB, "confusion", "confusion-impl", "argmax over the batch axis (dim=0)",
       edits=(("predicted = logits.argmax(dim=1)", "predicted = logits.argmax(dim=0)"),)),
-    W("10_fashion_mnist", "confusion", "confusion-impl",
+    W(NB, "confusion", "confusion-impl",
       "transposed matrix: rows are the predictions",
       edits=(("matrix[true, guess] += 1", "matrix[guess, true] += 1"),)),
-    W("10_fashion_mnist", "confusion", "confusion-impl",
+    W(NB, "confusion", "confusion-impl",
       "size taken from the data instead of num_classes",
       edits=(("matrix = torch.zeros(num_classes, num_classes, dtype=torch.int64)",
               "size = int(max(targets.max(), predicted.max())) + 1\n"
               "matrix = torch.zeros(size, size, dtype=torch.int64)"),)),
     # early stopping ----------------------------------------------------------------------------
-    W("10_fashion_mnist", "early-stopping", "early-stopping-impl",
+    W(NB, "early-stopping", "early-stopping-impl",
       "keeps a reference to the live state_dict instead of a copy",
       edits=(("self.best_state = copy.deepcopy(model.state_dict())",
               "self.best_state = model.state_dict()"),)),
-    W("10_fashion_mnist", "early-stopping", "early-stopping-impl",
+    W(NB, "early-stopping", "early-stopping-impl",
       "patience off by one (waited > patience)",
       edits=(("return self.waited >= self.patience", "return self.waited > self.patience"),)),
-    W("10_fashion_mnist", "early-stopping", "early-stopping-impl",
+    W(NB, "early-stopping", "early-stopping-impl",
       "the count of epochs waited is not reset at an improvement",
       edits=(("self.best_state = copy.deepcopy(model.state_dict())\n        self.waited = 0",
               "self.best_state = copy.deepcopy(model.state_dict())"),)),
     # ONNX export -------------------------------------------------------------------------------
-    W("10_fashion_mnist", "onnx", "onnx-impl",
+    W(NB, "onnx", "onnx-impl",
       "no dynamic batch axis: the file accepts only the example's batch size",
       edits=(('                  dynamic_shapes=({0: torch.export.Dim("batch")},),\n', ""),)),
-    W("10_fashion_mnist", "onnx", "onnx-impl",
+    W(NB, "onnx", "onnx-impl",
       "external data left on: the weights go to a second file",
       edits=(("external_data=False, verbose=False", "verbose=False"),)),
-    W("10_fashion_mnist", "onnx", "onnx-impl",
+    W(NB, "onnx", "onnx-impl",
       "no model.eval(): torch's logits computed with dropout on",
       edits=(("model.eval()\n", ""),)),
 ]
