@@ -358,7 +358,7 @@ def fit(model: torch.nn.Module, loss_fn, optimizer: torch.optim.Optimizer, train
             logs = {"loss": loss_sum / seen, "accuracy": correct / seen, "lr": lr,
                     "seconds": time.perf_counter() - started}
             if val_loader is not None:
-                scores = evaluate(model=model, loss_fn=loss_fn, loader=val_loader)
+                scores = evaluate(model, loss_fn, val_loader)
                 logs["val_loss"], logs["val_accuracy"] = scores["loss"], scores["accuracy"]
             for key, value in logs.items():
                 history[key].append(value)

@@ -2,7 +2,7 @@
 counts, and the train / evaluate loops of a torch model.
 
 Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written)
-and chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+and notebooks/10_pytorch_fashion_mnist.ipynb.
 This is the only course_lib module
 that imports torch; the NumPy chapters never load it.
 
@@ -169,7 +169,7 @@ def train_epoch(model, loss_fn, optimizer, loader, *, device=None) -> dict[str, 
     Raises:
         TrainingDiverged: a batch loss is NaN or infinite (smaller learning rate?).
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
     """
     _check_loop(model, loss_fn, optimizer, loader, "train_epoch")
     device = _model_device(model) if device is None else get_device(device)
@@ -204,7 +204,7 @@ def evaluate(model, loss_fn, loader, *, device=None) -> dict[str, float]:
     Returns:
         dict: ``"loss"`` and, for a classifier, ``"accuracy"``, as plain floats.
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
     """
     _check_loop(model, loss_fn, None, loader, "evaluate")
     device = _model_device(model) if device is None else get_device(device)

@@ -1,7 +1,7 @@
 """Fashion-MNIST: find it, or download it, and verify it before use.
 
 Shown in notebooks/00_start_here.ipynb; taught in
-chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). ``make data`` runs
+notebooks/10_pytorch_fashion_mnist.ipynb. ``make data`` runs
 this module::
 
     python -m course_lib.data.fashion_mnist [--root DIR] [--no-download]
@@ -156,7 +156,7 @@ class _Found:
 def user_cache_dir() -> Path:
     """The user cache: ``$XDG_CACHE_HOME/nn-course``, by default ``~/.cache/nn-course``.
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
     """
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
@@ -166,7 +166,7 @@ def user_cache_dir() -> Path:
 def lookup_locations(root=None) -> list[Location]:
     """The folders searched for Fashion-MNIST, in order (see the module docstring).
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
     """
     locations = []
     if root is not None:
@@ -197,7 +197,7 @@ def load_fashion_mnist(
     """Load a split of Fashion-MNIST, verified, from the first location that has it.
 
     Shown in notebooks/00_start_here.ipynb; taught in
-    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). The lookup
+    notebooks/10_pytorch_fashion_mnist.ipynb. The lookup
     order, the verification and the download are described in the module docstring.
 
     Args:
@@ -338,7 +338,7 @@ def read_verified(
 ) -> np.ndarray:
     """Read one Fashion-MNIST file (``.gz`` or uncompressed IDX) and verify it.
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
 
     Args:
         path: the file.

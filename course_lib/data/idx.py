@@ -1,6 +1,6 @@
 """Read the IDX format, the simple binary format of MNIST and Fashion-MNIST.
 
-Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written):
+Taught in notebooks/10_pytorch_fashion_mnist.ipynb:
 where the data comes from. Used by ``course_lib.data.fashion_mnist``.
 
 An IDX file is a header followed by the raw values, all big-endian::
@@ -46,7 +46,7 @@ class IDXFormatError(ValueError):
 def parse_idx(data: bytes, *, expected_magic: int | None = None) -> np.ndarray:
     """Parse the bytes of an (uncompressed) IDX file into an array.
 
-    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
 
     Args:
         data: the whole file content.

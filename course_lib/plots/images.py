@@ -1,7 +1,7 @@
 """A grid of labelled images, and of predictions with the wrong ones in red.
 
 Taught in notebooks/00_start_here.ipynb (a first look at Fashion-MNIST) and
-chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written): what the network gets wrong.
+notebooks/10_pytorch_fashion_mnist.ipynb: a batch drawn by a DataLoader.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def image_grid(
     """Show images in a grid, each titled with its class name (or label).
 
     Taught in notebooks/00_start_here.ipynb and
-    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+    notebooks/10_pytorch_fashion_mnist.ipynb.
 
     With ``predictions``, each title reads "pred: <predicted>" over
     "true: <label>", green when right and red when wrong.

@@ -33,6 +33,14 @@ WRONG_ANSWERS = [
       "mean of the batch means (the small last batch weighs as much as the others)",
       edits=(("total += loss.item() * len(y)", "total += loss.item()"),
              ("seen += len(y)", "seen += 1"))),
+    W(NB, "train-epoch", "train-epoch-impl",
+      "sums the loss tensors: returns a tensor and keeps every graph alive",
+      edits=(("total += loss.item() * len(y)", "total += loss * len(y)"),)),
+    W(NB, "train-epoch", "train-epoch-impl", "wraps course_lib's train_epoch",
+      code="""
+      from course_lib.torch_utils import train_epoch as course_train_epoch
+      return course_train_epoch(model, loss_fn, optimizer, loader)["loss"]
+      """),
     # evaluation --------------------------------------------------------------------------------
     W(NB, "evaluate", "evaluate-impl", "evaluates in train mode (no model.eval())",
       edits=(("model.eval()\n", ""),)),
@@ -41,6 +49,12 @@ WRONG_ANSWERS = [
       edits=(("model.train(was_training)\n", ""),)),
     W(NB, "evaluate", "evaluate-impl", "records gradients (no torch.no_grad())",
       edits=(("with torch.no_grad():", "if True:"),)),
+    W(NB, "evaluate", "evaluate-impl", "wraps course_lib's evaluate",
+      code="""
+      from course_lib.torch_utils import evaluate as course_evaluate
+      scores = course_evaluate(model, loss_fn, loader)
+      return scores["loss"], scores["accuracy"]
+      """),
     # accuracy and confusion matrix -------------------------------------------------------------
     W(NB, "confusion", "confusion-impl", "argmax over the batch axis (dim=0)",
       edits=(("predicted = logits.argmax(dim=1)", "predicted = logits.argmax(dim=0)"),)),
@@ -52,6 +66,16 @@ WRONG_ANSWERS = [
       edits=(("matrix = torch.zeros(num_classes, num_classes, dtype=torch.int64)",
               "size = int(max(targets.max(), predicted.max())) + 1\n"
               "matrix = torch.zeros(size, size, dtype=torch.int64)"),)),
+    W(NB, "confusion", "confusion-impl", "accuracy as a count of right answers",
+      edits=(("accuracy = (predicted == targets).float().mean().item()",
+              "accuracy = (predicted == targets).sum().item()"),)),
+    W(NB, "confusion", "confusion-impl", "wraps course_lib's confusion_matrix",
+      code="""
+      from course_lib.metrics import confusion_matrix
+      predicted = logits.argmax(dim=1).numpy()
+      matrix = confusion_matrix(targets.numpy(), predicted, labels=list(range(num_classes)))
+      return float((predicted == targets.numpy()).mean()), matrix
+      """),
     # early stopping ----------------------------------------------------------------------------
     W(NB, "early-stopping", "early-stopping-impl",
       "keeps a reference to the live state_dict instead of a copy",
@@ -74,5 +98,14 @@ WRONG_ANSWERS = [
     W(NB, "onnx", "onnx-impl",
       "no model.eval(): torch's logits computed with dropout on",
       edits=(("model.eval()\n", ""),)),
+    W(NB, "onnx", "onnx-impl", "returns a NumPy float32, not a Python float",
+      edits=(("return float(np.abs(onnx_logits - torch_logits).max())",
+              "return np.abs(onnx_logits - torch_logits).max()"),)),
+    W(NB, "onnx", "onnx-impl", "wraps course_lib's export_onnx and compare_with_torch",
+      code="""
+      from course_lib.torch_onnx import compare_with_torch, export_onnx
+      export_onnx(model, example, path)
+      return compare_with_torch(model, path, inputs).max_abs_difference
+      """),
 ]
 # fmt: on
