@@ -7,7 +7,9 @@ Everything the lecture notebooks share lives here, one module per concept:
 - ``course_lib.optim``, ``course_lib.regularization``, ``course_lib.train``,
 - ``course_lib.gradcheck``, ``course_lib.metrics``, ``course_lib.data``,
 - ``course_lib.plots`` and ``course_lib.widgets`` for figures and explorers,
-- ``course_lib.torch_utils`` (the only module that imports torch),
+- the torch side, the only modules that import torch: ``course_lib.torch_utils``,
+  ``course_lib.torch_parity`` (the NumPy engine and PyTorch side by side, chapter 09)
+  and its explorer ``course_lib.widgets.parity``,
 - ``course_lib.grading`` and the ``course`` command line.
 
 Submodules are imported on demand, so ``import course_lib`` stays fast and
