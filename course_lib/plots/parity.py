@@ -110,7 +110,7 @@ def plot_parity_errors(reports: Mapping[str, object], *, ax: Axes | None = None,
         steps = np.arange(1, len(report.max_parameter_error) + 1)
         curves = [("parameters", report.max_parameter_error, 1.6, 1.0)]
         if show_loss:
-            curves.append(("loss", report.loss_error, 0.8, 0.5))
+            curves.append(("loss", report.loss_error, 0.9, 0.7))
         for name, values, width, alpha in curves:
             values = np.asarray(values, dtype=np.float64)
             zeros = int(np.sum(values == 0))
