@@ -135,7 +135,7 @@ def train_moons(model, train, *, val=None, lam: float = 0.0, epochs: int = EPOCH
         model: e.g. :func:`moons_network`.
         train: ``(X_train, y_train)``.
         val: an optional ``(X_val, y_val)``, evaluated after every epoch.
-        lam: the L2 strength :math:`\\lambda \\ge 0`.
+        lam: the L2 strength :math:`\\lambda \\ge 0` (``L2Penalty`` refuses a negative one).
         epochs: full-batch steps.
         callbacks: passed to ``fit`` (e.g. ``EarlyStopping``).
         rng: passed to ``fit`` (full batches make its shuffling irrelevant).
@@ -148,8 +148,7 @@ def train_moons(model, train, *, val=None, lam: float = 0.0, epochs: int = EPOCH
 
     Taught in notebooks/06_regularization.ipynb.
     """
-    lam = checks.number(lam, "lam", "train_moons", low=0)
-    penalty = L2Penalty(lam) if lam > 0 else None
+    penalty = L2Penalty(lam) if lam != 0 else None
     optimizer = Adam(model.parameters(), lr=LR)
     return fit(model, nn.CrossEntropyLoss(), optimizer, train, val_data=val, epochs=epochs,
                batch_size=len(train[0]), metrics=["accuracy"], penalty=penalty,
