@@ -37,7 +37,6 @@ from course_lib.overfitting import (
     train_moons,
 )
 from course_lib.plots.boundaries import plot_decision_boundary
-from course_lib.plots.curves import plot_loss_curves
 from course_lib.train import evaluate, predict
 from course_lib.widgets.common import Explorer, new_figure, show_figure
 
@@ -154,19 +153,22 @@ class RegularizationExplorer(Explorer):
 
         plot_decision_boundary(probability_of_class_1, X, y, ax=left, resolution=80,
                                title=f"Boundary after {self.epochs} epochs")
-        plot_loss_curves({"training loss": history["loss"],
-                          "validation loss": history["val_loss"]}, ax=right,
-                         colors=CURVE_COLORS, title="Loss after every epoch",
-                         ylabel="cross-entropy")
-        right.axvline(best, color="tab:gray", ls="--", lw=1,
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        for key, label, color in zip(("loss", "val_loss"), ("training loss", "validation loss"),
+                                     CURVE_COLORS, strict=True):
+            right.plot(epochs, history[key], color=color, lw=1.8, label=label)
+        right.axvline(best + 1, color="tab:gray", ls="--", lw=1,
                       label=f"lowest validation loss (epoch {best + 1})")
-        right.set_ylim(0, max(1.0, min(3.0, 1.1 * max(history["val_loss"]))))
+        right.set(title="Loss after every epoch", xlabel="epoch", ylabel="cross-entropy",
+                  ylim=(0, max(1.0, min(3.0, 1.1 * max(history["val_loss"])))))
+        right.grid(True, alpha=0.3)
         right.legend(fontsize=8)
         show_figure(self.output, fig)
         self.summary.value = (
             f"Noise σ = {noise:.2f}, L2 strength λ = {lam:g}, dropout p = {dropout:.1f}, "
             f"seed {seed}: training accuracy {history['accuracy'][-1]:.3f} (measured while "
-            f"training, with dropout on), validation accuracy {history['val_accuracy'][-1]:.3f}, "
+            f"training{', with dropout on' if dropout > 0 else ''}), validation accuracy "
+            f"{history['val_accuracy'][-1]:.3f}, "
             f"<b>accuracy on 5000 fresh points {result.fresh_accuracy:.3f}</b>. The validation "
             f"loss was lowest after epoch {best + 1} of {self.epochs}."
         )

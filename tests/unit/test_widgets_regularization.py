@@ -40,6 +40,9 @@ def test_the_explorer_starts_with_one_figure_and_the_numbers_behind_it(explorer)
     assert f"accuracy on 5000 fresh points {explorer.result.fresh_accuracy:.3f}" in summary
     assert f"lowest after epoch {best} of {EPOCHS}" in summary
     assert "Noise σ = 0.40, L2 strength λ = 0, dropout p = 0.0, seed 0" in summary
+    assert "with dropout on" not in summary
+    explorer.dropout.value = 0.3
+    assert "(measured while training, with dropout on)" in explorer.summary.value
 
 
 def test_the_run_is_the_chapters_recipe_on_the_chapters_data():
@@ -79,9 +82,12 @@ def test_the_figure_has_a_boundary_and_labelled_loss_curves(monkeypatch):
     labels = curves.get_legend_handles_labels()[1]
     assert labels[:2] == ["training loss", "validation loss"]
     assert labels[2].startswith("lowest validation loss (epoch ")
-    training, validation = curves.get_lines()[:2]
+    training, validation, best = curves.get_lines()[:3]
     np.testing.assert_allclose(validation.get_ydata(), explorer.result.history["val_loss"])
+    np.testing.assert_array_equal(training.get_xdata(), np.arange(1, EPOCHS + 1))  # epochs 1..N
     assert (training.get_color(), validation.get_color()) == ("black", "tab:green")
+    lowest = int(np.argmin(explorer.result.history["val_loss"])) + 1
+    assert best.get_xdata()[0] == lowest and labels[2].endswith(f"(epoch {lowest})")
 
 
 def test_the_boundary_is_computed_in_evaluation_mode_whatever_the_dropout(monkeypatch):
