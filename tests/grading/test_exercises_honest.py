@@ -1,10 +1,11 @@
-"""Honest tests of the exercise sets 01-03, graded by the real grader (`course grade`).
+"""Honest tests of the exercise sets 01-03 and 05, graded by the real grader (`course grade`).
 
 - every exercise as shipped (exercises/NAME.ipynb) scores 0, each task "not implemented";
 - every solution, graded against itself, scores full marks, and so does the shipped
   exercise with the reference answers filled in (which proves the injection below sound);
-- every plausible wrong answer of tests/grading/wrong_answers.py, injected alone into the
-  shipped exercise (all other answers correct), is rejected by its own task, and by no other.
+- every plausible wrong answer of tests/grading/wrong_answers.py (and wrong_answers_05.py),
+  injected alone into the shipped exercise (all other answers correct), is rejected by its own
+  task, and by no other.
 
 All submissions of one notebook are graded by one `course grade --jobs 2` call over a
 folder holding one notebook per case, so each bug runs in its own kernel without the
@@ -21,12 +22,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from wrong_answers import WRONG_ANSWERS, buggy_code, fill_exercise, solution_answers
+from wrong_answers import WRONG_ANSWERS as WRONG_ANSWERS_01_03
+from wrong_answers import buggy_code, fill_exercise, solution_answers
+from wrong_answers_05 import WRONG_ANSWERS_05
 
 from course_lib.grading import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ["01_xor", "02_forward", "03_backprop"]
+NOTEBOOKS = ["01_xor", "02_forward", "03_backprop", "05_optim"]
+WRONG_ANSWERS = WRONG_ANSWERS_01_03 + WRONG_ANSWERS_05
 PASSING = "pass"
 REJECTED = ("fail", "error")
 
