@@ -24,7 +24,7 @@ surface's, and each step is ``optimizer.step()``, exactly as for a network.
 Example:
     >>> from course_lib.optim import SGD
     >>> bowl = ill_conditioned_bowl()
-    >>> path = optimizer_path(bowl, SGD, lr=0.05, momentum=0.9, steps=300)
+    >>> path = optimizer_path(bowl, SGD, lr=0.005, momentum=0.9, steps=300)
     >>> path.points.shape, path.diverged, path.steps_to_tolerance() is not None
     ((301, 2), False, True)
 """
@@ -349,7 +349,7 @@ def get_surface(name: str) -> Surface:
         >>> get_surface("saddle").min_loss
         -0.25
 
-    Taught in notebooks/05_optimizers.ipynb.
+    Taught in no notebook: the optimizer explorer of notebooks/05_optimizers.ipynb uses it.
     """
     checks.choice(name, SURFACES, "name", "get_surface")
     return SURFACES[name]()
@@ -370,7 +370,7 @@ class OptimizerPath:
     Example:
         >>> from course_lib.optim import SGD
         >>> path = optimizer_path(ill_conditioned_bowl(), SGD, lr=0.12, steps=50)
-        >>> path.diverged, path.steps_to_tolerance()      # 0.12 > 2 / 20
+        >>> path.diverged, path.steps_to_tolerance()      # 0.12 > 2 / 100
         (True, None)
 
     Taught in notebooks/05_optimizers.ipynb.
@@ -395,8 +395,8 @@ class OptimizerPath:
 
         Example:
             >>> from course_lib.optim import SGD
-            >>> optimizer_path(ill_conditioned_bowl(), SGD, lr=0.05, steps=200).steps_to_tolerance()
-            88
+            >>> optimizer_path(ill_conditioned_bowl(), SGD, lr=0.015, steps=800).steps_to_tolerance()
+            335
         """
         tolerance = self.surface.tolerance if tolerance is None else checks.number(
             tolerance, "tolerance", "OptimizerPath.steps_to_tolerance", low=0,

@@ -22,8 +22,8 @@ from matplotlib.axes import Axes
 from course_lib.surfaces import OptimizerPath, Surface
 
 #: The colours of paths, in order.
-PATH_COLORS = ("black", "tab:green", "tab:pink", "tab:brown", "tab:olive", "goldenrod",
-               "tab:gray")
+PATH_COLORS = ("black", "tab:green", "tab:pink", "tab:brown", "tab:olive", "tab:gray",
+               "goldenrod")
 #: The colour of a path that diverged.
 FAILED_COLOR = "tab:purple"
 #: The colour of the contour lines.
@@ -40,7 +40,8 @@ def surface_levels(surface: Surface, values: np.ndarray, n: int = 20) -> np.ndar
     """``n`` increasing contour levels for ``values`` of ``surface`` on its window.
 
     Logarithmically spaced above the minimum for steep surfaces (``log_levels``),
-    otherwise spaced quadratically, closer together near the minimum.
+    from the 1st to the 98th percentile of the values, so that a cliff does not
+    take every line; otherwise spaced quadratically, closer together near the minimum.
 
     Example:
         >>> from course_lib.surfaces import ill_conditioned_bowl
@@ -48,7 +49,7 @@ def surface_levels(surface: Surface, values: np.ndarray, n: int = 20) -> np.ndar
         >>> levels.tolist()
         [0.0, 1.0, 4.0]
 
-    Taught in notebooks/05_optimizers.ipynb.
+    Taught in no notebook: :func:`plot_surface` uses it.
     """
     gap = values[np.isfinite(values)] - surface.min_loss
     if surface.log_levels:  # from near the floor to the 98th percentile: cliffs do not crowd it

@@ -38,7 +38,7 @@ def optimizer_setting(optimizer: str, lr: float, momentum: float, beta2: float):
         >>> optimizer_setting("Adam", 0.1, 0.9, 0.99)
         (<class 'course_lib.optim.adam.Adam'>, {'lr': 0.1, 'betas': (0.9, 0.99)})
 
-    Taught in notebooks/05_optimizers.ipynb (the explorer).
+    Taught in no notebook: the explorer's menu uses it.
     """
     if optimizer == "SGD":
         return SGD, {"lr": lr}

@@ -34,7 +34,9 @@ DOCTEST_SKIP = {"course_lib.execute"}
 # The parts of course_lib whose docstrings follow these rules so far; the rest joins as it is
 # brought in line.
 CHECKED = ("course_lib.nn", "course_lib.checks", "course_lib.gradcheck", "course_lib.experiments",
-           "course_lib.progress", "course_lib.plots.sweeps", "course_lib.optim")
+           "course_lib.progress", "course_lib.plots.sweeps", "course_lib.optim",
+           "course_lib.surfaces", "course_lib.lr_finder", "course_lib.plots.surfaces",
+           "course_lib.plots.lr_range", "course_lib.widgets.optimizers")
 
 
 def all_modules():
