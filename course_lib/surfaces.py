@@ -395,7 +395,8 @@ class OptimizerPath:
 
         Example:
             >>> from course_lib.optim import SGD
-            >>> optimizer_path(ill_conditioned_bowl(), SGD, lr=0.015, steps=800).steps_to_tolerance()
+            >>> path = optimizer_path(ill_conditioned_bowl(), SGD, lr=0.015, steps=800)
+            >>> path.steps_to_tolerance()
             335
         """
         tolerance = self.surface.tolerance if tolerance is None else checks.number(

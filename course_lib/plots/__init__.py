@@ -9,6 +9,8 @@
   (notebooks/02_forward_propagation.ipynb)
 - ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)
 - ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
+- ``surfaces``: ``plot_surface``, ``plot_paths``, ``plot_path_losses``; ``lr_range``:
+  ``plot_lr_range_test`` (notebooks/05_optimizers.ipynb; imported from their modules)
 
 Training, logging and plotting stay separate: plots consume arrays and
 ``fit()``'s history dict; no model holds a plot.

@@ -492,7 +492,7 @@ def public_objects():
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_docstrings_name_chapter_05_which_teaches_them(qualified_name, obj):
     """Every docstring names the notebook that teaches the optimizers (or says it is the speed
-    path that no notebook prints); tests/unit/test_docstrings.py checks that the notebook uses it."""
+    path that no notebook prints); tests/unit/test_docstrings.py checks the notebook uses it."""
     doc = " ".join((obj.__doc__ or "").split())
     if qualified_name == "course_lib.optim.fused":
         assert "Taught in no notebook: it is the speed path beside the printed code" in doc
