@@ -2,6 +2,7 @@
 #
 #   make lab     set up .venv (once) and open JupyterLab at notebooks/00_start_here.ipynb
 #   make test    set up .venv (once) and run every test
+#   make site    the course as a website, in build/site (offline; nothing is executed)
 #
 # Every target is idempotent: a second run installs nothing.
 
@@ -20,10 +21,10 @@ SOLUTIONS   := $(sort $(wildcard solutions/*.ipynb))
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup lab kernel test data execute exercises bench grade clean help
+.PHONY: setup lab kernel test data execute exercises bench grade site wheelhouse clean help
 
 help:
-	@sed -n '3,6p' Makefile
+	@sed -n '3,7p' Makefile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +32,7 @@ $(BIN)/python:
 # Reinstalls only when the package description or the pins change. The kernel is registered
 # inside .venv (--sys-prefix), so two clones on one machine never overwrite each other's.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev,site]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_NAME)"
 	touch $@
 
@@ -61,10 +62,17 @@ $(NBGRADER_STAMP): tests/nbgrader-requirements.txt
 	$(NBGRADER_VENV)/bin/python -m pip install --quiet -r tests/nbgrader-requirements.txt
 	touch $@
 
-test: $(STAMP) $(NBGRADER_STAMP)
+# The offline-room test installs the course from this wheelhouse with PIP_NO_INDEX=1.
+TEST_WHEELHOUSE := build/wheelhouse
+$(TEST_WHEELHOUSE)/.complete: constraints.txt | $(STAMP)
+	$(MAKE) --no-print-directory wheelhouse WHEELHOUSE=$(TEST_WHEELHOUSE)
+	touch $@
+
+test: $(STAMP) $(NBGRADER_STAMP) $(TEST_WHEELHOUSE)/.complete
 	TQDM_DISABLE=1 COURSE_NBGRADER=$(CURDIR)/$(NBGRADER_VENV)/bin/nbgrader \
+	  COURSE_WHEELHOUSE=$(CURDIR)/$(TEST_WHEELHOUSE) \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS) \
-	    tests/unit tests/parity tests/setup tests/grading \
+	    tests/unit tests/parity tests/setup tests/grading tests/site \
 	    --nbval-lax --nbval-current-env $(NOTEBOOKS) $(SOLUTIONS) \
 	    tests/browser
 
@@ -92,6 +100,25 @@ grade: $(STAMP)
 	@test -n "$(SOURCE)" -a -n "$(SUBMISSIONS)" || \
 	  { echo "usage: make grade SOURCE=solutions/NAME.ipynb SUBMISSIONS=DIR [OUT=DIR] [JOBS=N]"; exit 2; }
 	$(BIN)/course grade "$(SOURCE)" "$(SUBMISSIONS)" --out "$(OUT)" $(if $(JOBS),--jobs $(JOBS))
+
+# The course as a website, in build/site: the notebooks with their committed outputs
+# (nothing is executed), the README's parts for learners and instructors, the
+# instructor guide. Needs no network: MathJax is served from website/_static.
+#   make site REPOSITORY_URL=https://github.com/ORG/REPO   adds Binder links
+SITE              := build/site
+REPOSITORY_URL    ?=
+REPOSITORY_BRANCH ?= main
+site: $(STAMP)
+	$(BIN)/python -m sphinx -E -q -W --keep-going -b html -c website -d $(SITE)-doctrees \
+	  -D course_repository_url="$(REPOSITORY_URL)" -D course_repository_branch="$(REPOSITORY_BRANCH)" \
+	  . $(SITE)
+	@echo "The site is in $(SITE)/ (to browse it: $(BIN)/python -m http.server -d $(SITE))"
+
+# Every pinned package as a wheel, to install the course where there is no network:
+#   make wheelhouse [WHEELHOUSE=wheels], then PIP_NO_INDEX=1 PIP_FIND_LINKS=wheels make lab
+WHEELHOUSE ?= wheels
+wheelhouse: $(STAMP)
+	$(BIN)/python -m pip download --quiet --dest "$(WHEELHOUSE)" -r constraints.txt setuptools
 
 clean:
 	rm -rf $(VENV) $(NBGRADER_VENV) .pytest_cache .hypothesis test-artifacts build *.egg-info

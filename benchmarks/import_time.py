@@ -9,6 +9,8 @@ statement alone and for the whole `python -c "import ..."` process.
 
 ``--detail MODULE`` also prints the slowest imports below MODULE, from
 ``python -X importtime``. Exit status 1 if a module imports torch or misses the target.
+The figures also go to benchmarks/results/import_time.json (``--json PATH`` for
+another file, ``--no-json`` for none; keys in benchmarks/results/README.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import results_file
 
 TARGET_SECONDS = 1.0
 MODULES = [
@@ -93,7 +98,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--detail", metavar="MODULE", help="print python -X importtime's top")
+    parser.add_argument("--json", type=Path, default=results_file.RESULTS / "import_time.json",
+                        help="where the figures go (default: %(default)s)")
+    parser.add_argument("--no-json", action="store_true", help="print the figures only")
     args = parser.parse_args()
+    load_before = results_file.load_1m()
 
     print(f"Python {sys.version.split()[0]} ({sys.executable}); median of {args.repeats} "
           f"fresh interpreters; target < {TARGET_SECONDS:.1f} s, torch not imported")
@@ -101,15 +110,35 @@ def main() -> int:
     print(f"interpreter start-up alone (python -c pass): {startup:.3f} s\n")
     print(f"{'module':<22} {'import':>8} {'process':>8}  torch imported  verdict")
     failed = False
+    modules = {}
     for module in MODULES:
         result = measure(module, args.repeats)
         if result is None:
             print(f"{module:<22} {'(not present yet)':>18}")
             continue
+        modules[module] = {
+            "import_s": round(result["import"], 4),
+            "process_s": round(result["process"], 4),
+            "torch_imported": result["torch"],
+        }
         ok = result["import"] < TARGET_SECONDS and not result["torch"]
         failed |= not ok
         print(f"{module:<22} {result['import']:>7.3f}s {result['process']:>7.3f}s  "
               f"{'YES' if result['torch'] else 'no':<14}  {'ok' if ok else 'TOO SLOW / TORCH'}")
+    if not args.no_json:
+        results_file.write(args.json, {
+            "about": "Written by benchmarks/import_time.py; the keys are described in "
+                     "benchmarks/results/README.md.",
+            "date": results_file.now(),
+            "machine": results_file.machine(),
+            "repeats": args.repeats,
+            "interpreter_start_s": round(startup, 4),
+            "target_s": TARGET_SECONDS,
+            "load_1m_before": load_before,
+            "load_1m_after": results_file.load_1m(),
+            "modules": modules,
+        })
+        print(f"\nfigures written to {args.json}")
     if args.detail:
         print(f"\nslowest imports under {args.detail} (cumulative, python -X importtime):")
         print(importtime_detail(args.detail))

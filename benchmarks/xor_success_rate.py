@@ -4,7 +4,7 @@ Trains XOR networks with the course's defaults (PyTorch's Linear
 initialisation, tanh hidden layer, BCEWithLogitsLoss, Adam(lr=0.1), full
 batches, via ``course_lib.train.fit``) from seeds 0..N-1 and prints the
 success rate for each hidden width, plus the 2-2-1 network from
-``course_lib.train.XOR_221_START``. A network succeeds when it classifies
+``course_lib.xor.XOR_221_START``. A network succeeds when it classifies
 all four points correctly after the epoch budget.
 
     python benchmarks/xor_success_rate.py                 # 100 seeds, 300 epochs
@@ -21,7 +21,8 @@ import numpy as np
 from course_lib import nn
 from course_lib.data.toy import xor
 from course_lib.optim import Adam
-from course_lib.train import XOR_221_START, fit, predict, predicted_labels
+from course_lib.train import fit, predict, predicted_labels
+from course_lib.xor import XOR_221_START
 
 
 def train_and_check(model, epochs: int) -> tuple[bool, float]:

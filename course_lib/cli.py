@@ -5,11 +5,18 @@
     course release [--check] [NAMES...]      solutions/ -> exercises/ (make exercises)
     course check NOTEBOOK [--source PATH]    run a notebook's visible tests, print a table
     course grade SOURCE SUBMISSIONS --out DIR [--jobs N] [--cell-timeout S]
-                 [--total-timeout S] [--memory-limit MB]   (make grade)
+                 [--total-timeout S] [--memory-limit MB] [--sandbox auto|bubblewrap|none]
+                 [--strict] [--shard I/N]                  (make grade)
+    course gradebook merge --out DIR SHARD_DIR...   combine the --shard runs' folders
+    course gradebook export DIR --format canvas|moodle [--out FILE] [--roster CSV]
     course doctor                            is this environment ready for the course?
+    course link --hub URL --repo URL [--branch main] [--open PATH]
+                                             an nbgitpuller link for a JupyterHub
 
 Taught in notebooks/00_start_here.ipynb (check, doctor); the README's
-instructor section covers release and grade.
+instructor section covers release and grade, the instructor guide link.
+
+Its functions are taught in no notebook.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from course_lib import hub_link
 
 MIB = 2**20
 
@@ -51,6 +60,13 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
         "(default %(default)d: a kernel with the course's libraries takes about "
         "1000)",
     )
+    parser.add_argument(
+        "--sandbox",
+        choices=("auto", "bubblewrap", "none"),
+        default="auto",
+        help="run each kernel in a bubblewrap sandbox (Linux); auto (default): where bwrap "
+        "works, else a process group of its own; none: never",
+    )
 
 
 def _limits(args: argparse.Namespace) -> dict:
@@ -58,6 +74,7 @@ def _limits(args: argparse.Namespace) -> dict:
         "cell_timeout": args.cell_timeout,
         "total_timeout": args.total_timeout,
         "memory_limit": args.memory_limit * MIB if args.memory_limit > 0 else None,
+        "sandbox": args.sandbox,
     }
 
 
@@ -102,9 +119,53 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="larger submissions are invalid (default %(default)d)",
     )
+    grade.add_argument(
+        "--strict",
+        action="store_true",
+        help="score 0 every task whose test runs after code flagged as tampering",
+    )
+    grade.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="grade share I of N of the submissions (1 <= I <= N; the same share on every "
+        "machine); combine the N output folders with `course gradebook merge`",
+    )
     _add_limits(grade)
 
+    gradebook = commands.add_parser("gradebook", help="merge shards, export to Canvas or Moodle")
+    actions = gradebook.add_subparsers(dest="action", required=True, metavar="ACTION")
+    merge = actions.add_parser("merge", help="combine the output folders of --shard runs")
+    merge.add_argument("folders", type=Path, nargs="+", metavar="SHARD_DIR")
+    merge.add_argument("--out", type=Path, required=True, help="where the merged gradebook goes")
+    merge.add_argument("--strict", action="store_true", help="as course grade --strict")
+    export = actions.add_parser("export", help="write a CSV that Canvas or Moodle imports")
+    export.add_argument("folder", type=Path, metavar="DIR", help="a course grade output folder")
+    export.add_argument("--format", choices=("canvas", "moodle"), required=True)
+    export.add_argument("--out", type=Path, help="the CSV to write (default: standard output)")
+    export.add_argument(
+        "--assignment", help="the column name (default: the source notebook's name)"
+    )
+    export.add_argument(
+        "--roster",
+        type=Path,
+        help="the platform's own gradebook export (CSV), to match learners and copy their ids",
+    )
+    export.add_argument(
+        "--match-column",
+        help="the roster column holding the learner's name (default: 'SIS Login ID' for "
+        "Canvas, 'Email address' for Moodle)",
+    )
+    export.add_argument(
+        "--id-field",
+        choices=("username", "idnumber", "email"),
+        default="username",
+        help="Moodle without a roster: what the learner's name is (default %(default)s)",
+    )
+
     commands.add_parser("doctor", help="is this environment ready for the course?", add_help=False)
+
+    link = commands.add_parser("link", help="an nbgitpuller link to the course on a JupyterHub")
+    hub_link.add_arguments(link)
     return parser
 
 
@@ -134,7 +195,7 @@ def _check(args) -> int:
 
 
 def _grade(args) -> int:
-    from course_lib.grading.gradebook import grade_folder
+    from course_lib.grading.gradebook import grade_folder, parse_shard
     from course_lib.grading.limits import Limits
 
     batch = grade_folder(
@@ -145,10 +206,46 @@ def _grade(args) -> int:
         jobs=args.jobs,
         seed=args.seed,
         force=args.force,
+        strict=args.strict,
+        shard=parse_shard(args.shard) if args.shard else None,
         max_notebook_bytes=args.max_notebook_size * MIB,
         report=lambda line: print(line, flush=True),
     )
     return 1 if batch.failed else 0
+
+
+def _gradebook(args) -> int:
+    if args.action == "merge":
+        from course_lib.grading.gradebook import merge_gradebooks
+
+        results = merge_gradebooks(args.folders, args.out, strict=args.strict)
+        print(f"merged {len(results)} result(s) from {len(args.folders)} folder(s) into {args.out}")
+        return 0
+    from course_lib.grading.exports import export_gradebook
+
+    text, unmatched = export_gradebook(
+        args.folder,
+        args.format,
+        assignment=args.assignment,
+        roster=args.roster,
+        match_column=args.match_column,
+        id_field=args.id_field,
+    )
+    if args.out:
+        from course_lib.grading.files import write_atomically
+
+        write_atomically(args.out, text)
+        print(f"wrote {args.out} ({args.format})")
+    else:
+        sys.stdout.write(text)
+    if unmatched:
+        print(
+            f"course gradebook export: {len(unmatched)} learner(s) are not in the roster and "
+            f"were left out: {', '.join(unmatched)}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         return doctor.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        return {"release": _release, "check": _check, "grade": _grade}[args.command](args)
+        commands = {"release": _release, "check": _check, "grade": _grade,
+                    "gradebook": _gradebook, "link": hub_link.run}
+        return commands[args.command](args)
     except (ValueError, OSError) as error:
         print(f"course {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -11,6 +11,9 @@ ipywidgets, whether the ``nn-course`` Jupyter kernel is registered and which
 Python it runs, and where Fashion-MNIST was found (verified). Each problem
 comes with its fix. ``run_checks()`` returns the same as data, ``report()`` as
 text, so a notebook can show it.
+
+Taught in no notebook by its parts: notebooks/00_start_here.ipynb shows
+``doctor.report()``.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class Check:
 def run_checks(*, device: bool = True) -> list[Check]:
     """Run every check and return the results, in report order.
 
-    Taught in notebooks/00_start_here.ipynb.
+    Taught in no notebook by this name: ``report()`` calls it.
 
     Args:
         device: also report the compute device (cpu, cuda or mps). This
@@ -104,8 +107,8 @@ def report(checks: list[Check] | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     """``python -m course_lib.doctor`` (and ``course doctor``): print the report.
 
-    Taught in notebooks/00_start_here.ipynb. Returns 0 when everything is
-    ready, 1 otherwise.
+    Returns 0 when everything is ready, 1 otherwise. Taught in no notebook by this
+    name: chapter 00 prints the same report with ``doctor.report()``.
     """
     checks = run_checks()
     print(report(checks))

@@ -10,6 +10,8 @@ GitHub.
 Usage::
 
     python -m course_lib.execute notebooks/01_xor_from_scratch.ipynb [...]
+
+Taught in no notebook: ``make execute`` runs it.
 """
 
 from __future__ import annotations

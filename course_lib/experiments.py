@@ -19,13 +19,20 @@ train all seeds at once (``vectorized=True``: it receives ``seeds`` and returns
 one value, or one curve, per seed), as ``course_lib.xor.train_xor_networks``
 does; otherwise ``run`` loops over the seeds with a progress bar.
 
+When every setting and seed can train at once (one stack of networks, as
+``course_lib.stacked_mlp`` trains them), ``vectorized="all"`` calls the
+experiment once with every setting and every seed. Repeats other than seeds,
+such as the folds of a cross-validation, are a hyper-parameter like any other
+(``grid(method=[...], fold=range(5))``); ``summary(pool=["fold"])`` then
+reports the mean ± std over the seeds and the folds together.
+
 A run that diverges returns NaN or infinity for its metrics (or raises
 ``TrainingDiverged``, which ``run`` records as NaN for every metric when
 ``diverged_as_nan=True``). The summary averages the finite values and counts
 the others in ``n_failed``, so a setting where some seeds diverge says so
 instead of hiding it in a NaN mean.
 
-Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written), and
+Taught in notebooks/04_initialization.ipynb, and
 used by every chapter from 04 to 08.
 """
 
@@ -57,7 +64,7 @@ def grid(**axes: Iterable) -> list[dict]:
         {'optimizer': 'adam', 'lr': 0.01}
         {'optimizer': 'adam', 'lr': 0.1}
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     names = list(axes)
     values = [list(axes[name]) for name in names]
@@ -85,7 +92,7 @@ class Sweep:
         >>> sweep.scalars["score"].tolist()
         [[1.0, 2.0], [11.0, 12.0]]
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     settings: list[dict]
@@ -111,27 +118,40 @@ class Sweep:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def summary(self, metrics: Sequence[str] | None = None):
+    def summary(self, metrics: Sequence[str] | None = None, *, pool: Sequence[str] = ()):
         """Per setting: ``<metric> mean``, ``<metric> std`` (over the seeds, ddof=1, finite values
         only), ``n`` (seeds) and ``<metric> failed`` (how many were NaN or infinite), as a
-        pandas DataFrame."""
+        pandas DataFrame.
+
+        ``pool`` names hyper-parameters whose values are repeats rather than settings (the
+        folds of a cross-validation): the settings that differ only in them are merged, and
+        the mean and std are over their seeds together (``n`` = seeds x pooled settings).
+
+        Example:
+            >>> sweep = run(lambda method, fold, seed: {"acc": fold + seed / 10},
+            ...             grid(method=["a"], fold=range(3)), seeds=range(2), progress=False)
+            >>> sweep.summary(pool=["fold"])[["method", "n", "acc mean"]].values.tolist()
+            [['a', 6, 1.05]]
+        """
         import pandas as pd
 
         metrics = self._metric_names(metrics)
         rows = []
-        for i, setting in enumerate(self.settings):
+        for setting, members in self._pooled(pool):
             row = dict(setting)
-            row["n"] = len(self.seeds)
+            row["n"] = len(self.seeds) * len(members)
             for name in metrics:
-                values = self.scalars[name][i]
+                values = self.scalars[name][members].ravel()
                 mean, std, failed = _finite_mean_std(values)
                 row[f"{name} mean"], row[f"{name} std"], row[f"{name} failed"] = mean, std, failed
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def format_summary(self, metrics: Sequence[str] | None = None, digits: int = 3) -> str:
+    def format_summary(self, metrics: Sequence[str] | None = None, digits: int = 3, *,
+                       pool: Sequence[str] = ()) -> str:
         """The summary as plain text, ``mean ± std`` with ``digits`` significant digits, one line
         per setting, and the number of failed (diverged) seeds where there are any.
+        ``pool`` as in :meth:`summary`.
 
         Example:
             >>> sweep = run(lambda a, seed: {"loss": a + 0.1 * seed}, grid(a=[1, 2]),
@@ -142,23 +162,43 @@ class Sweep:
             2  2.1 ± 0.1
         """
         metrics = self._metric_names(metrics)
-        header = [*self.keys, *(f"{name} (mean ± std over {len(self.seeds)} seeds)"
-                                for name in metrics)]
+        pool = [pool] if isinstance(pool, str) else list(pool)
+        groups = self._pooled(pool)
+        keys = [key for key in self.keys if key not in pool]
+        over = f"{len(self.seeds)} seeds"
+        for key in pool:
+            over += f" × {len({repr(s[key]) for s in self.settings})} {key}s"
+        header = [*keys, *(f"{name} (mean ± std over {over})" for name in metrics)]
         lines = []
-        for i, setting in enumerate(self.settings):
-            cells = [_format_value(setting[key]) for key in self.keys]
+        for setting, members in groups:
+            cells = [_format_value(setting[key]) for key in keys]
             for name in metrics:
-                mean, std, failed = _finite_mean_std(self.scalars[name][i])
-                text = "all failed" if failed == len(self.seeds) else \
+                values = self.scalars[name][members].ravel()
+                mean, std, failed = _finite_mean_std(values)
+                text = "all failed" if failed == values.size else \
                     f"{mean:.{digits}g} ± {std:.{digits}g}"
-                if 0 < failed < len(self.seeds):
-                    text += f" ({failed} of {len(self.seeds)} failed)"
+                if 0 < failed < values.size:
+                    text += f" ({failed} of {values.size} failed)"
                 cells.append(text)
             lines.append(cells)
         widths = [max(len(row[k]) for row in [header, *lines]) for k in range(len(header))]
         return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
                                                                              strict=True)).rstrip()
                          for row in [header, *lines])
+
+    def _pooled(self, pool: Sequence[str]) -> list[tuple[dict, list[int]]]:
+        """The settings without the ``pool`` keys, each with the indices of its members."""
+        if isinstance(pool, str):
+            pool = [pool]
+        unknown = [key for key in pool if key not in self.keys]
+        if unknown:
+            raise ValueError(f"Sweep: cannot pool over {unknown}; the hyper-parameters are "
+                             f"{self.keys}")
+        groups: dict[str, tuple[dict, list[int]]] = {}
+        for i, setting in enumerate(self.settings):
+            kept = {key: value for key, value in setting.items() if key not in pool}
+            groups.setdefault(repr(kept), (kept, []))[1].append(i)
+        return list(groups.values())
 
     def best(self, metric: str, mode: str = "min") -> dict:
         """The setting with the best mean of ``metric`` over the seeds (failed seeds excluded;
@@ -169,6 +209,41 @@ class Sweep:
             raise ValueError(f"Sweep.best: every run of every setting failed for {metric!r}")
         index = np.nanargmin(means) if mode == "min" else np.nanargmax(means)
         return dict(self.settings[int(index)])
+
+    def subset(self, keep: Callable[[dict], bool] | None = None, **where) -> Sweep:
+        """The part of the sweep whose settings match ``where`` and for which ``keep(setting)``
+        is true (every seed, every metric), e.g. to plot part of a sweep on a log axis.
+
+        Example:
+            >>> sweep = run(lambda act, lr, seed: {"score": lr + seed},
+            ...             grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1],
+            ...             progress=False)
+            >>> part = sweep.subset(act="relu")
+            >>> part.settings, part.scalars["score"].tolist()
+            ([{'act': 'relu', 'lr': 0.1}, {'act': 'relu', 'lr': 1.0}], [[0.1, 1.1], [1.0, 2.0]])
+            >>> sweep.subset(lambda setting: setting["lr"] > 0.5, act="tanh").settings
+            [{'act': 'tanh', 'lr': 1.0}]
+
+        Taught in notebooks/04_initialization.ipynb.
+        """
+        if keep is not None and not callable(keep):
+            raise TypeError(f"Sweep.subset: keep must be a function of a setting, got {keep!r}")
+        unknown = [key for key in where if key not in self.keys]
+        if unknown:
+            raise ValueError(f"Sweep.subset: {unknown} are not hyper-parameters of the sweep; "
+                             f"they are {self.keys}")
+        rows = [i for i, setting in enumerate(self.settings)
+                if all(setting[k] == v for k, v in where.items())
+                and (keep is None or keep(dict(setting)))]
+        if not rows:
+            raise ValueError(f"Sweep.subset: no setting is kept (where={dict(where)}, keep="
+                             f"{keep}); the settings are {self.settings}")
+        return Sweep(
+            settings=[dict(self.settings[i]) for i in rows],
+            seeds=list(self.seeds),
+            scalars={name: values[rows].copy() for name, values in self.scalars.items()},
+            curves={name: [curves[i].copy() for i in rows] for name, curves in self.curves.items()},
+        )
 
     def values(self, metric: str, **where) -> np.ndarray:
         """The values of ``metric`` for the setting matching ``where`` (one per seed)."""
@@ -197,18 +272,21 @@ class Sweep:
 
 
 def run(experiment: Callable, settings: Sequence[Mapping], seeds: Iterable[int], *,
-        vectorized: bool = False, diverged_as_nan: bool = True, progress: bool = True,
+        vectorized: bool | str = False, diverged_as_nan: bool = True, progress: bool = True,
         desc: str | None = None) -> Sweep:
     """Run ``experiment`` for every setting and seed and collect its metrics.
 
     Args:
         experiment: ``experiment(**setting, seed=seed) -> {metric: number or 1-D array}``;
             with ``vectorized=True``, ``experiment(**setting, seeds=seeds)`` returning
-            ``{metric: array (n_seeds,) or (n_seeds, length)}``.
+            ``{metric: array (n_seeds,) or (n_seeds, length)}``; with ``vectorized="all"``,
+            ``experiment(settings=settings, seeds=seeds)`` (called once) returning
+            ``{metric: array (n_settings, n_seeds) or (n_settings, n_seeds, length)}``.
         settings: a list of dicts with the same keys, e.g. from :func:`grid`. An empty dict
             (``[{}]``) runs one setting.
         seeds: the seeds (non-negative ints), the same for every setting.
-        vectorized: the experiment trains all seeds at once.
+        vectorized: False (one call per setting and seed), True (the experiment trains all
+            seeds of a setting at once) or ``"all"`` (every setting and seed at once).
         diverged_as_nan: a ``TrainingDiverged`` raised by the experiment is recorded as NaN
             for every metric of that run (the summary counts it as failed); otherwise it
             propagates.
@@ -229,7 +307,7 @@ def run(experiment: Callable, settings: Sequence[Mapping], seeds: Iterable[int],
         >>> sweep.summary()["final mean"].tolist()
         [0.15000000000000002, 1.5]
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     settings = [dict(setting) for setting in settings]
     seeds = [checks.integer(seed, "seed", "run", minimum=0) for seed in seeds]
@@ -242,7 +320,17 @@ def run(experiment: Callable, settings: Sequence[Mapping], seeds: Iterable[int],
                          f"{sorted({tuple(sorted(s)) for s in settings})}")
     if not callable(experiment):
         raise TypeError(f"run: experiment must be a function, got {experiment!r}")
+    if vectorized not in (False, True, "all"):
+        raise ValueError(f"run: vectorized must be False, True or 'all', got {vectorized!r}")
     collector = _Collector(len(settings), len(seeds))
+    if vectorized == "all":
+        outcome = _call(experiment, {}, {"settings": settings, "seeds": list(seeds)},
+                        diverged_as_nan)
+        for i in range(len(settings)):
+            for j in range(len(seeds)):
+                collector.add(i, j, None if outcome is None else
+                              {name: _entry(value, i, j, name) for name, value in outcome.items()})
+        return collector.sweep(settings, seeds)
     total = len(settings) * (1 if vectorized else len(seeds))
     with progress_bar(total=total, desc=desc, unit="run", progress=progress) as bar:
         for i, setting in enumerate(settings):
@@ -274,6 +362,15 @@ def _call(experiment, setting, seed_argument, diverged_as_nan):
         raise TypeError(f"run: the experiment must return a non-empty dict of metrics, got "
                         f"{type(outcome).__name__} for {setting} and {seed_argument}")
     return outcome
+
+
+def _entry(value, i: int, j: int, name: str):
+    array = np.asarray(value)
+    if array.ndim < 2:
+        raise ValueError(f"run: with vectorized='all' the metric {name!r} must have shape "
+                         f"(n_settings, n_seeds) or (n_settings, n_seeds, length), got "
+                         f"{array.shape}")
+    return array[i, j]
 
 
 class _Collector:
@@ -339,7 +436,12 @@ def _finite_mean_std(values: np.ndarray) -> tuple[float, float, int]:
     failed = int(values.size - finite.size)
     if finite.size == 0:
         return math.nan, math.nan, failed
-    std = float(finite.std(ddof=1)) if finite.size > 1 else math.nan
+    if finite.size < 2:
+        std = math.nan
+    elif np.all(finite == finite[0]):
+        std = 0.0  # exactly: the mean of equal numbers can be off by a rounding error
+    else:
+        std = float(finite.std(ddof=1))
     return float(finite.mean()), std, failed
 
 

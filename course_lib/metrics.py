@@ -1,7 +1,8 @@
 r"""Regression and classification metrics, written out by hand.
 
-Regression metrics are taught in notebooks/07_regression.ipynb, classification
-metrics in notebooks/08_classification.ipynb. Names, arguments and results
+Regression metrics are taught in notebooks/07_regression.ipynb,
+classification metrics in notebooks/08_classification.ipynb.
+Names, arguments and results
 follow scikit-learn's ``sklearn.metrics``, which the tests use as the reference.
 
 Regression metrics take ``y_true`` and ``y_pred`` of shape ``(N,)`` or
@@ -26,25 +27,30 @@ Edge cases (documented per function):
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
 import numpy as np
 
+from course_lib import checks
+
 
 class UndefinedMetricWarning(UserWarning):
     """A metric is 0/0 for these inputs; the documented fallback value was used.
 
-    Taught in notebooks/08_classification.ipynb (precision with no predicted positives).
+    Taught in no notebook by this name: chapter 08 meets it as the warning of a
+    precision with no predicted positives.
     """
 
 
 # =========================================================================================
-# Regression (notebooks/07_regression.ipynb)
+# Regression (chapter 07)
 # =========================================================================================
-def _regression_targets(y_true, y_pred, name):
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+def _regression_targets(y_true, y_pred, multioutput, name):
+    checks.choice(multioutput, ("uniform_average", "raw_values"), "multioutput", name)
+    y_true = checks.real_array(y_true, "y_true", name).astype(np.float64)
+    y_pred = checks.real_array(y_pred, "y_pred", name).astype(np.float64)
     if y_true.ndim == 1:
         y_true = y_true[:, None]
     if y_pred.ndim == 1:
@@ -61,13 +67,10 @@ def _regression_targets(y_true, y_pred, name):
     return y_true, y_pred
 
 
-def _average(per_output: np.ndarray, multioutput: str, name: str):
+def _average(per_output: np.ndarray, multioutput: str):
     if multioutput == "raw_values":
         return per_output
-    if multioutput == "uniform_average":
-        return float(per_output.mean())
-    raise ValueError(f"{name}: multioutput must be 'uniform_average' or 'raw_values', "
-                     f"got {multioutput!r}")
+    return float(per_output.mean())
 
 
 def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -83,8 +86,8 @@ def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_error")
-    return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput, "mean_squared_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_error")
+    return _average(((y_true - y_pred) ** 2).mean(axis=0), multioutput)
 
 
 def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -93,9 +96,9 @@ def root_mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "root_mean_squared_error")
     per_output = np.sqrt(((y_true - y_pred) ** 2).mean(axis=0))
-    return _average(per_output, multioutput, "root_mean_squared_error")
+    return _average(per_output, multioutput)
 
 
 def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -103,8 +106,8 @@ def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_error")
-    return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput, "mean_absolute_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_absolute_error")
+    return _average(np.abs(y_true - y_pred).mean(axis=0), multioutput)
 
 
 def _ratio_or_finite(numerator, denominator):
@@ -127,14 +130,14 @@ def r2_score(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "r2_score")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "r2_score")
     if len(y_true) < 2:
         warnings.warn("r2_score needs at least two samples; returning NaN.",
                       UndefinedMetricWarning, stacklevel=2)
         return float("nan")
     ss_res = ((y_true - y_pred) ** 2).sum(axis=0)
     ss_tot = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
-    return _average(_ratio_or_finite(ss_res, ss_tot), multioutput, "r2_score")
+    return _average(_ratio_or_finite(ss_res, ss_tot), multioutput)
 
 
 def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
@@ -146,12 +149,11 @@ def explained_variance_score(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "explained_variance_score")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "explained_variance_score")
     residual = y_true - y_pred
     numerator = ((residual - residual.mean(axis=0)) ** 2).mean(axis=0)
     denominator = ((y_true - y_true.mean(axis=0)) ** 2).mean(axis=0)
-    return _average(_ratio_or_finite(numerator, denominator), multioutput,
-                    "explained_variance_score")
+    return _average(_ratio_or_finite(numerator, denominator), multioutput)
 
 
 def _check_non_negative(y_true, y_pred, name):
@@ -174,10 +176,10 @@ def mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_squared_log_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput, "mean_squared_log_error")
     _check_non_negative(y_true, y_pred, "mean_squared_log_error")
     per_output = ((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0)
-    return _average(per_output, multioutput, "mean_squared_log_error")
+    return _average(per_output, multioutput)
 
 
 def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -188,10 +190,11 @@ def root_mean_squared_log_error(y_true, y_pred, *, multioutput="uniform_average"
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "root_mean_squared_log_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
+                                         "root_mean_squared_log_error")
     _check_non_negative(y_true, y_pred, "root_mean_squared_log_error")
     per_output = np.sqrt(((np.log1p(y_true) - np.log1p(y_pred)) ** 2).mean(axis=0))
-    return _average(per_output, multioutput, "root_mean_squared_log_error")
+    return _average(per_output, multioutput)
 
 
 def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_average"):
@@ -205,14 +208,15 @@ def mean_absolute_percentage_error(y_true, y_pred, *, multioutput="uniform_avera
 
     Taught in notebooks/07_regression.ipynb.
     """
-    y_true, y_pred = _regression_targets(y_true, y_pred, "mean_absolute_percentage_error")
+    y_true, y_pred = _regression_targets(y_true, y_pred, multioutput,
+                                         "mean_absolute_percentage_error")
     eps = np.finfo(np.float64).eps
     per_output = (np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), eps)).mean(axis=0)
-    return _average(per_output, multioutput, "mean_absolute_percentage_error")
+    return _average(per_output, multioutput)
 
 
 # =========================================================================================
-# Classification (notebooks/08_classification.ipynb)
+# Classification (chapter 08)
 # =========================================================================================
 def _labels_1d(y, name, what):
     y = np.asarray(y)
@@ -274,7 +278,11 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
     Taught in notebooks/08_classification.ipynb.
     """
     y_true, y_pred = _label_pair(y_true, y_pred, "confusion_matrix")
+    checks.choice(normalize, (None, "true", "pred", "all"), "normalize", "confusion_matrix")
     labels = np.union1d(y_true, y_pred) if labels is None else np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"confusion_matrix: labels must be a 1-D list of classes, got shape "
+                         f"{labels.shape}")
     if labels.size == 0:
         raise ValueError("confusion_matrix: labels is empty")
     index = {label: i for i, label in enumerate(labels.tolist())}
@@ -286,20 +294,20 @@ def confusion_matrix(y_true, y_pred, *, labels=None, normalize=None):
         return matrix
     sums = {"true": matrix.sum(axis=1, keepdims=True), "pred": matrix.sum(axis=0, keepdims=True),
             "all": matrix.sum()}
-    if normalize not in sums:
-        raise ValueError(f"confusion_matrix: normalize must be None, 'true', 'pred' or 'all', "
-                         f"got {normalize!r}")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num(matrix / sums[normalize])
 
 
+def _check_zero_division(zero_division, metric):
+    """``zero_division`` is "warn", 0, 1 or NaN (a NaN is not equal to itself, hence apart)."""
+    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) \
+            and math.isnan(zero_division):
+        return zero_division
+    return checks.choice(zero_division, ("warn", 0, 1, np.nan), "zero_division", metric)
+
+
 def _zero_division_value(zero_division):
-    if zero_division == "warn":
-        return 0.0
-    if isinstance(zero_division, numbers.Real) and (zero_division in (0, 1)
-                                                    or np.isnan(zero_division)):
-        return float(zero_division)
-    raise ValueError(f"zero_division must be 'warn', 0, 1 or np.nan, got {zero_division!r}")
+    return 0.0 if zero_division == "warn" else float(zero_division)
 
 
 def _divide(numerator, denominator, zero_division, metric, reason):
@@ -326,9 +334,8 @@ def _per_class_counts(y_true, y_pred, labels):
 
 def _precision_recall_f1(y_true, y_pred, *, average, pos_label, labels, zero_division, metric):
     y_true, y_pred = _label_pair(y_true, y_pred, metric)
-    averages = ("binary", "micro", "macro", "weighted", None)
-    if average not in averages:
-        raise ValueError(f"{metric}: average must be one of {averages}, got {average!r}")
+    checks.choice(average, ("binary", "micro", "macro", "weighted", None), "average", metric)
+    _check_zero_division(zero_division, metric)
     present = np.union1d(y_true, y_pred)
     if average == "binary":
         if len(present) > 2:
@@ -426,7 +433,7 @@ for _metric in (precision_score, recall_score, f1_score):
 
 def _binary_scores(y_true, y_score, pos_label, name):
     y_true = _labels_1d(y_true, name, "y_true")
-    y_score = np.asarray(y_score, dtype=np.float64)
+    y_score = checks.real_array(y_score, "y_score", name).astype(np.float64)
     if y_score.ndim == 2 and y_score.shape[1] == 2:
         raise ValueError(f"{name}: y_score has shape {y_score.shape}; pass the score of the "
                          "positive class only, e.g. proba[:, 1]")
@@ -472,6 +479,11 @@ def roc_curve(y_true, y_score, *, pos_label=None):
     Taught in notebooks/08_classification.ipynb.
     """
     positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_curve")
+    return _roc_curve(positive, y_score)
+
+
+def _roc_curve(positive, y_score):
+    """roc_curve of checked arrays: ``positive`` 1.0/0.0 per sample, ``y_score`` float64."""
     order = np.argsort(y_score, kind="mergesort")[::-1]
     y_score, positive = y_score[order], positive[order]
     last_of_each_score = np.r_[np.nonzero(np.diff(y_score))[0], len(y_score) - 1]
@@ -500,10 +512,15 @@ def auc(x, y):
 
     Taught in notebooks/08_classification.ipynb.
     """
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x = checks.real_array(x, "x", "auc").astype(np.float64)
+    y = checks.real_array(y, "y", "auc").astype(np.float64)
     if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
         raise ValueError(f"auc: x and y must be 1-D of the same length >= 2, got shapes "
                          f"{x.shape} and {y.shape}")
+    return _trapezoid_area(x, y)
+
+
+def _trapezoid_area(x, y) -> float:
     dx = np.diff(x)
     if np.all(dx >= 0):
         direction = 1.0
@@ -528,10 +545,207 @@ def roc_auc_score(y_true, y_score, *, pos_label=None):
 
     Taught in notebooks/08_classification.ipynb.
     """
-    positive, _ = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
+    positive, y_score = _binary_scores(y_true, y_score, pos_label, "roc_auc_score")
     if positive.min() == positive.max():
         warnings.warn("Only one class is present in y_true; ROC AUC is not defined, "
                       "returning NaN.", UndefinedMetricWarning, stacklevel=2)
         return float("nan")
-    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
-    return auc(fpr, tpr)
+    fpr, tpr, _ = _roc_curve(positive, y_score)
+    return _trapezoid_area(fpr, tpr)
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=None):
+    r"""Precision and recall for every threshold, as scikit-learn's ``precision_recall_curve``.
+
+    Predicting positive when :math:`s \ge \theta`, for each distinct score :math:`\theta`:
+
+    .. math::
+        \mathrm{precision}(\theta) = \frac{TP(\theta)}{TP(\theta) + FP(\theta)}, \qquad
+        \mathrm{recall}(\theta) = \frac{TP(\theta)}{P}.
+
+    Every distinct score is a threshold (scikit-learn's ``drop_intermediate=False``),
+    from the lowest up; a last point (recall 0, precision 1) closes the curve, as
+    scikit-learn does. Without positive samples recall is 0/0; it is set to 1 with a
+    warning, as scikit-learn does.
+
+    Args:
+        y_true: binary labels, shape (N,).
+        y_score: scores or probabilities of the positive class, shape (N,).
+        pos_label: the positive class (default 1 for 0/1 or -1/1 labels).
+
+    Returns:
+        (precision, recall, thresholds): shapes (T + 1,), (T + 1,) and (T,), recall
+        decreasing, thresholds increasing.
+
+    Example:
+        >>> precision, recall, thresholds = precision_recall_curve([0, 0, 1, 1],
+        ...                                                        [0.1, 0.4, 0.35, 0.8])
+        >>> precision.round(3).tolist(), recall.tolist(), thresholds.tolist()
+        ([0.5, 0.667, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0], [0.1, 0.35, 0.4, 0.8])
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    positive, y_score = _binary_scores(y_true, y_score, pos_label, "precision_recall_curve")
+    order = np.argsort(y_score, kind="mergesort")[::-1]
+    y_score, positive = y_score[order], positive[order]
+    last_of_each_score = np.r_[np.nonzero(np.diff(y_score))[0], len(y_score) - 1]
+    tps = np.cumsum(positive)[last_of_each_score]
+    predicted = last_of_each_score + 1.0
+    thresholds = y_score[last_of_each_score]
+    precision = tps / predicted  # predicted >= 1: never 0/0
+    if tps[-1] == 0:
+        warnings.warn("No positive samples in y_true, so recall is undefined; it is set to 1 "
+                      "for every threshold", UndefinedMetricWarning, stacklevel=2)
+        recall = np.ones(tps.shape)
+    else:
+        recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
+
+
+def average_precision_score(y_true, y_score, *, pos_label=None):
+    r"""Average precision, the area under the precision-recall curve as a step function,
+    :math:`\mathrm{AP} = \sum_k (R_k - R_{k-1})\, P_k` (scikit-learn's definition, without
+    the optimistic interpolation of the trapezoidal rule).
+
+    A random ranking scores about the fraction of positives; a perfect ranking 1.0.
+
+    Example:
+        >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
+        0.8333
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
+    return float(-np.sum(np.diff(recall) * precision[:-1]))
+
+
+# =========================================================================================
+# How sure is a measured accuracy? (notebooks/08_classification.ipynb)
+# =========================================================================================
+def _normal_quantile(level: float, where: str) -> float:
+    """z such that a standard normal lies in [-z, z] with probability ``level``."""
+    from statistics import NormalDist
+
+    from course_lib import checks
+
+    level = checks.number(level, "level", where, low=0, high=1, low_inclusive=False,
+                          high_inclusive=False)
+    return NormalDist().inv_cdf((1 + level) / 2)
+
+
+def binomial_confidence_interval(successes, n, *, level=0.95, method="wilson"):
+    r"""Confidence interval of a proportion, e.g. an accuracy of ``successes`` right of ``n``.
+
+    Each test example is right or wrong, so the number right is binomial and a
+    measured accuracy :math:`\hat p = k / n` has a standard error of about
+    :math:`\sqrt{\hat p (1 - \hat p) / n}`. With :math:`z` the normal quantile of
+    ``level`` (1.96 for 95 %):
+
+    - ``"wilson"`` (the default, Wilson's score interval), good for every :math:`k`,
+      also 0 and :math:`n`:
+
+      .. math::
+          \frac{k + z^2/2}{n + z^2} \pm \frac{z}{n + z^2}\sqrt{\frac{k (n - k)}{n} + \frac{z^2}{4}}
+
+    - ``"normal"`` (Wald's interval), :math:`\hat p \pm z \sqrt{\hat p (1 - \hat p) / n}`
+      clipped to [0, 1]: the textbook formula, too narrow near 0 and 1 (it has width 0
+      when every test example is right).
+
+    Args:
+        successes: k, an integer in 0..n (or an array of them).
+        n: the number of trials (test examples), >= 1.
+        level: the confidence level, in (0, 1).
+        method: ``"wilson"`` or ``"normal"``.
+
+    Returns:
+        ``(low, high)``: floats (or arrays of k's shape) in [0, 1].
+
+    Example:
+        >>> low, high = binomial_confidence_interval(110, 114)
+        >>> round(low, 4), round(high, 4)
+        (0.9132, 0.9863)
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from course_lib import checks
+
+    where = "binomial_confidence_interval"
+    n = checks.integer(n, "n", where, minimum=1)
+    k = np.asarray(successes)
+    if k.dtype.kind not in "iu":
+        raise TypeError(f"{where}: successes must be an integer count (how many of the n were "
+                        f"right), got {successes!r}; for an accuracy a, pass round(a * n)")
+    if np.any(k < 0) or np.any(k > n):
+        raise ValueError(f"{where}: successes must lie in 0..n = 0..{n}, got {successes!r}")
+    checks.choice(method, ("wilson", "normal"), "method", where)
+    z = _normal_quantile(level, where)
+    k = k.astype(np.float64)
+    if method == "normal":
+        p = k / n
+        half = z * np.sqrt(p * (1 - p) / n)
+        low, high = np.clip(p - half, 0, 1), np.clip(p + half, 0, 1)
+    else:
+        center = (k + z**2 / 2) / (n + z**2)
+        half = z / (n + z**2) * np.sqrt(k * (n - k) / n + z**2 / 4)
+        low, high = np.clip(center - half, 0, 1), np.clip(center + half, 0, 1)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def samples_for_margin(p, margin, *, level=0.95) -> int:
+    r"""How many test examples make the confidence interval of an accuracy near ``p``
+    at most ``margin`` wide on each side: :math:`n = \lceil z^2 p (1 - p) / \text{margin}^2 \rceil`
+    (the normal approximation).
+
+    Example:
+        >>> samples_for_margin(0.95, 0.01)   # +- 1 point at 95 %, 95 % confidence
+        1825
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from course_lib import checks
+
+    where = "samples_for_margin"
+    p = checks.number(p, "p", where, low=0, high=1)
+    margin = checks.number(margin, "margin", where, low=0, high=1, low_inclusive=False)
+    z = _normal_quantile(level, where)
+    return int(np.ceil(z**2 * p * (1 - p) / margin**2 - 1e-9))
+
+
+def samples_for_difference(p1, p2, *, level=0.95, power=0.8) -> int:
+    r"""How many test examples each of two models needs (on independent test sets) for a
+    two-sided test at ``level`` to detect accuracies ``p1`` and ``p2`` apart with
+    probability ``power``:
+
+    .. math::
+        n = \left\lceil \frac{\big(z_{\text{level}} \sqrt{2 \bar p (1 - \bar p)}
+            + z_{\text{power}} \sqrt{p_1 (1 - p_1) + p_2 (1 - p_2)}\big)^2}{(p_1 - p_2)^2}
+            \right\rceil, \qquad \bar p = \frac{p_1 + p_2}{2},
+
+    with :math:`z_{\text{level}}` the two-sided normal quantile (1.96) and
+    :math:`z_{\text{power}}` the one-sided one (0.84 for 80 %).
+
+    Example:
+        >>> samples_for_difference(0.95, 0.96)   # telling 95 % from 96 %
+        6745
+
+    Taught in notebooks/08_classification.ipynb.
+    """
+    from statistics import NormalDist
+
+    from course_lib import checks
+
+    where = "samples_for_difference"
+    p1 = checks.number(p1, "p1", where, low=0, high=1)
+    p2 = checks.number(p2, "p2", where, low=0, high=1)
+    if p1 == p2:
+        raise ValueError(f"{where}: p1 and p2 are equal ({p1}); no test size can tell them apart")
+    power = checks.number(power, "power", where, low=0, high=1, low_inclusive=False,
+                          high_inclusive=False)
+    z_level = _normal_quantile(level, where)
+    z_power = NormalDist().inv_cdf(power)
+    mean = (p1 + p2) / 2
+    spread = z_level * np.sqrt(2 * mean * (1 - mean)) \
+        + z_power * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return int(np.ceil(spread**2 / (p1 - p2) ** 2 - 1e-9))

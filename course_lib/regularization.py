@@ -1,13 +1,17 @@
 r"""L1, L2 and elastic-net penalties on the weights, with their gradients.
 
-Taught in notebooks/06_regularization.ipynb.
+Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
 A penalty :math:`R(w)` is added to the data loss, and its gradient to the
 parameters' gradients after ``model.backward``:
 
+    >>> from course_lib import nn, optim
+    >>> model, loss_fn = nn.Linear(3, 1, rng=0), nn.MSELoss()
+    >>> optimizer = optim.SGD(model.parameters(), lr=0.1)
+    >>> x, y = np.ones((4, 3), dtype=np.float32), np.zeros((4, 1), dtype=np.float32)
     >>> penalty = L2Penalty(lam=1e-3)
     >>> loss = loss_fn(model(x), y) + penalty(model.parameters())
-    >>> model.backward(loss_fn.backward())
+    >>> dx = model.backward(loss_fn.backward())
     >>> penalty.backward(model.parameters())      # p.grad += dR/dp
     >>> optimizer.step()
 
@@ -32,36 +36,76 @@ shifts the output), so it brings no regularisation, only bias. Pass
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from course_lib import checks
 from course_lib.nn.module import Parameter
 
 
-def _check_lam(owner: str, lam) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not lam >= 0:
-        raise ValueError(f"{owner}: lam must be a number >= 0, got {lam!r}")
-    return float(lam)
-
-
-def _check_l1_ratio(l1_ratio) -> float:
-    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, numbers.Real) \
-            or not 0 <= l1_ratio <= 1:
-        raise ValueError(f"elastic net: l1_ratio must be in [0, 1], got {l1_ratio!r}")
-    return float(l1_ratio)
-
-
-def _arrays(params) -> list[np.ndarray]:
-    if isinstance(params, (Parameter, np.ndarray)):
-        params = [params]
-    return [p.data if isinstance(p, Parameter) else np.asarray(p) for p in params]
-
-
+# ---- the formulas (arguments already checked) -------------------------------------------
 def _penalised(w: np.ndarray, weights_only: bool) -> bool:
     return w.ndim >= 2 or not weights_only
 
 
+def _l1(arrays, lam, weights_only) -> float:
+    return lam * sum(float(np.abs(w).sum()) for w in arrays if _penalised(w, weights_only))
+
+
+def _l1_grad(arrays, lam, weights_only) -> list[np.ndarray]:
+    return [lam * np.sign(w) if _penalised(w, weights_only) else np.zeros_like(w)
+            for w in arrays]
+
+
+def _l2(arrays, lam, weights_only) -> float:
+    return lam / 2 * sum(float(np.square(w).sum()) for w in arrays if _penalised(w, weights_only))
+
+
+def _l2_grad(arrays, lam, weights_only) -> list[np.ndarray]:
+    return [lam * w if _penalised(w, weights_only) else np.zeros_like(w) for w in arrays]
+
+
+def _elastic_net(arrays, lam, rho, weights_only) -> float:
+    return _l1(arrays, lam * rho, weights_only) + _l2(arrays, lam * (1 - rho), weights_only)
+
+
+def _elastic_net_grad(arrays, lam, rho, weights_only) -> list[np.ndarray]:
+    l1 = _l1_grad(arrays, lam * rho, weights_only)
+    l2 = _l2_grad(arrays, lam * (1 - rho), weights_only)
+    return [a + b for a, b in zip(l1, l2, strict=True)]
+
+
+# ---- the checks at the boundary ----------------------------------------------------------
+def _check_lam(lam, where: str) -> float:
+    return checks.number(lam, "lam", where, low=0)
+
+
+def _check_l1_ratio(l1_ratio, where: str) -> float:
+    return checks.number(l1_ratio, "l1_ratio", where, low=0, high=1)
+
+
+def _arrays(params, where: str) -> list[np.ndarray]:
+    """The parameters as a list of float arrays (from Parameters, arrays, or one of either)."""
+    if isinstance(params, (Parameter, np.ndarray)):
+        params = [params]
+    if isinstance(params, (str, bytes)) or not np.iterable(params):
+        raise TypeError(f"{where}: params must be Parameters or arrays (e.g. "
+                        f"model.parameters()), got {params!r}")
+    arrays = []
+    for i, p in enumerate(params):
+        array = p.data if isinstance(p, Parameter) else np.asarray(p)
+        if array.dtype.kind != "f":
+            raise TypeError(f"{where}: params[{i}] must hold floating-point numbers, got dtype "
+                            f"{array.dtype}")
+        arrays.append(array)
+    return arrays
+
+
+def _checked(params, lam, weights_only, where: str):
+    arrays = _arrays(params, where)
+    return arrays, _check_lam(lam, where), checks.boolean(weights_only, "weights_only", where)
+
+
+# ---- the functions -----------------------------------------------------------------------
 def l1_penalty(params, lam: float, *, weights_only: bool = True) -> float:
     r""":math:`\lambda \sum |w|` over the penalised parameters.
 
@@ -73,11 +117,14 @@ def l1_penalty(params, lam: float, *, weights_only: bool = True) -> float:
     Returns:
         float: the penalty.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> l1_penalty([np.array([[1.0, -2.0]]), np.array([5.0])], lam=0.1)  # bias skipped
+        0.30000000000000004
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam = _check_lam("l1_penalty", lam)
-    return lam * sum(float(np.abs(w).sum()) for w in _arrays(params)
-                     if _penalised(w, weights_only))
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "l1_penalty")
+    return _l1(arrays, lam, weights_only)
 
 
 def l1_penalty_grad(params, lam: float, *, weights_only: bool = True) -> list[np.ndarray]:
@@ -86,11 +133,14 @@ def l1_penalty_grad(params, lam: float, *, weights_only: bool = True) -> list[np
     Returns:
         list[np.ndarray]: one array per parameter, same shape and dtype.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> l1_penalty_grad([np.array([[1.0, -2.0, 0.0]])], lam=0.1)
+        [array([[ 0.1, -0.1,  0. ]])]
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam = _check_lam("l1_penalty_grad", lam)
-    return [lam * np.sign(w) if _penalised(w, weights_only) else np.zeros_like(w)
-            for w in _arrays(params)]
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "l1_penalty_grad")
+    return _l1_grad(arrays, lam, weights_only)
 
 
 def l2_penalty(params, lam: float, *, weights_only: bool = True) -> float:
@@ -104,11 +154,14 @@ def l2_penalty(params, lam: float, *, weights_only: bool = True) -> float:
     Returns:
         float: the penalty.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> l2_penalty([np.array([[1.0, -2.0]])], lam=0.1)   # 0.1 / 2 * (1 + 4)
+        0.25
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam = _check_lam("l2_penalty", lam)
-    return lam / 2 * sum(float(np.square(w).sum()) for w in _arrays(params)
-                         if _penalised(w, weights_only))
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "l2_penalty")
+    return _l2(arrays, lam, weights_only)
 
 
 def l2_penalty_grad(params, lam: float, *, weights_only: bool = True) -> list[np.ndarray]:
@@ -117,11 +170,14 @@ def l2_penalty_grad(params, lam: float, *, weights_only: bool = True) -> list[np
     Returns:
         list[np.ndarray]: one array per parameter, same shape and dtype.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> l2_penalty_grad([np.array([[1.0, -2.0]]), np.array([5.0])], lam=0.1)
+        [array([[ 0.1, -0.2]]), array([0.])]
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam = _check_lam("l2_penalty_grad", lam)
-    return [lam * w if _penalised(w, weights_only) else np.zeros_like(w)
-            for w in _arrays(params)]
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "l2_penalty_grad")
+    return _l2_grad(arrays, lam, weights_only)
 
 
 def elastic_net_penalty(params, lam: float, l1_ratio: float = 0.5, *,
@@ -130,30 +186,37 @@ def elastic_net_penalty(params, lam: float, l1_ratio: float = 0.5, *,
 
     :math:`\rho` is ``l1_ratio`` in [0, 1]; other arguments as :func:`l2_penalty`.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> elastic_net_penalty([np.array([[1.0, -2.0]])], lam=0.1, l1_ratio=0.5)
+        0.275
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam, rho = _check_lam("elastic_net_penalty", lam), _check_l1_ratio(l1_ratio)
-    return (l1_penalty(params, lam * rho, weights_only=weights_only)
-            + l2_penalty(params, lam * (1 - rho), weights_only=weights_only))
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "elastic_net_penalty")
+    rho = _check_l1_ratio(l1_ratio, "elastic_net_penalty")
+    return _elastic_net(arrays, lam, rho, weights_only)
 
 
 def elastic_net_penalty_grad(params, lam: float, l1_ratio: float = 0.5, *,
                              weights_only: bool = True) -> list[np.ndarray]:
     r""":math:`\lambda \big(\rho\,\mathrm{sign}(w) + (1 - \rho) w\big)` for each parameter.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Example:
+        >>> elastic_net_penalty_grad([np.array([[1.0, -2.0]])], lam=0.1, l1_ratio=0.5)
+        [array([[ 0.1 , -0.15]])]
+
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
-    lam, rho = _check_lam("elastic_net_penalty_grad", lam), _check_l1_ratio(l1_ratio)
-    l1 = l1_penalty_grad(params, lam * rho, weights_only=weights_only)
-    l2 = l2_penalty_grad(params, lam * (1 - rho), weights_only=weights_only)
-    return [a + b for a, b in zip(l1, l2, strict=True)]
+    arrays, lam, weights_only = _checked(params, lam, weights_only, "elastic_net_penalty_grad")
+    rho = _check_l1_ratio(l1_ratio, "elastic_net_penalty_grad")
+    return _elastic_net_grad(arrays, lam, rho, weights_only)
 
 
 class Penalty:
     """A penalty as an object: ``penalty(params)`` returns :math:`R`,
     ``penalty.backward(params)`` adds :math:`\\partial R / \\partial p` into each ``p.grad``.
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
 
     def __call__(self, params) -> float:
@@ -166,11 +229,9 @@ class Penalty:
         """Accumulate the penalty's gradient into ``p.grad`` for every Parameter."""
         params = [params] if isinstance(params, Parameter) else list(params)
         for i, p in enumerate(params):
-            if not isinstance(p, Parameter):
-                raise TypeError(
-                    f"{type(self).__name__}.backward: params[{i}] is a {type(p).__name__}; "
-                    "backward needs Parameters (model.parameters()) to add into their .grad"
-                )
+            checks.instance(p, Parameter, f"params[{i}]", f"{type(self).__name__}.backward",
+                            hint="backward needs Parameters (model.parameters()) to add into "
+                                 "their .grad.")
         for p, g in zip(params, self.grad(params), strict=True):
             p.grad += g
 
@@ -179,21 +240,22 @@ class L1Penalty(Penalty):
     r"""L1 penalty :math:`\lambda \sum |w|` (sparse weights). See :func:`l1_penalty`.
 
     Example:
-        >>> penalty = L1Penalty(lam=1e-4)
-        >>> total_loss = loss_fn(model(x), y) + penalty(model.parameters())
+        >>> penalty = L1Penalty(lam=0.1)
+        >>> penalty([np.array([[1.0, -2.0]]), np.array([3.0])])   # the bias is skipped
+        0.30000000000000004
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
 
     def __init__(self, lam: float, *, weights_only: bool = True):
-        self.lam = _check_lam("L1Penalty", lam)
-        self.weights_only = weights_only
+        self.lam = _check_lam(lam, "L1Penalty")
+        self.weights_only = checks.boolean(weights_only, "weights_only", "L1Penalty")
 
     def __call__(self, params) -> float:
-        return l1_penalty(params, self.lam, weights_only=self.weights_only)
+        return _l1(_arrays(params, "L1Penalty"), self.lam, self.weights_only)
 
     def grad(self, params) -> list[np.ndarray]:
-        return l1_penalty_grad(params, self.lam, weights_only=self.weights_only)
+        return _l1_grad(_arrays(params, "L1Penalty.grad"), self.lam, self.weights_only)
 
     def __repr__(self) -> str:
         return f"L1Penalty(lam={self.lam}, weights_only={self.weights_only})"
@@ -203,20 +265,22 @@ class L2Penalty(Penalty):
     r"""L2 penalty :math:`\tfrac{\lambda}{2} \sum w^2` (small weights). See :func:`l2_penalty`.
 
     Example:
-        >>> penalty = L2Penalty(lam=1e-3)   # same as SGD(..., weight_decay=1e-3)
+        >>> penalty = L2Penalty(lam=0.1)   # adds what SGD(..., weight_decay=0.1) adds
+        >>> penalty.grad([np.array([[1.0, -2.0]])])
+        [array([[ 0.1, -0.2]])]
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
 
     def __init__(self, lam: float, *, weights_only: bool = True):
-        self.lam = _check_lam("L2Penalty", lam)
-        self.weights_only = weights_only
+        self.lam = _check_lam(lam, "L2Penalty")
+        self.weights_only = checks.boolean(weights_only, "weights_only", "L2Penalty")
 
     def __call__(self, params) -> float:
-        return l2_penalty(params, self.lam, weights_only=self.weights_only)
+        return _l2(_arrays(params, "L2Penalty"), self.lam, self.weights_only)
 
     def grad(self, params) -> list[np.ndarray]:
-        return l2_penalty_grad(params, self.lam, weights_only=self.weights_only)
+        return _l2_grad(_arrays(params, "L2Penalty.grad"), self.lam, self.weights_only)
 
     def __repr__(self) -> str:
         return f"L2Penalty(lam={self.lam}, weights_only={self.weights_only})"
@@ -227,23 +291,25 @@ class ElasticNetPenalty(Penalty):
     See :func:`elastic_net_penalty`.
 
     Example:
-        >>> penalty = ElasticNetPenalty(lam=1e-3, l1_ratio=0.5)
+        >>> penalty = ElasticNetPenalty(lam=0.1, l1_ratio=0.5)
+        >>> penalty([np.array([[1.0, -2.0]])])   # 0.1 * (0.5 * 3 + 0.25 * 5)
+        0.275
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
 
     def __init__(self, lam: float, l1_ratio: float = 0.5, *, weights_only: bool = True):
-        self.lam = _check_lam("ElasticNetPenalty", lam)
-        self.l1_ratio = _check_l1_ratio(l1_ratio)
-        self.weights_only = weights_only
+        self.lam = _check_lam(lam, "ElasticNetPenalty")
+        self.l1_ratio = _check_l1_ratio(l1_ratio, "ElasticNetPenalty")
+        self.weights_only = checks.boolean(weights_only, "weights_only", "ElasticNetPenalty")
 
     def __call__(self, params) -> float:
-        return elastic_net_penalty(params, self.lam, self.l1_ratio,
-                                   weights_only=self.weights_only)
+        return _elastic_net(_arrays(params, "ElasticNetPenalty"), self.lam, self.l1_ratio,
+                            self.weights_only)
 
     def grad(self, params) -> list[np.ndarray]:
-        return elastic_net_penalty_grad(params, self.lam, self.l1_ratio,
-                                        weights_only=self.weights_only)
+        return _elastic_net_grad(_arrays(params, "ElasticNetPenalty.grad"), self.lam,
+                                 self.l1_ratio, self.weights_only)
 
     def __repr__(self) -> str:
         return (f"ElasticNetPenalty(lam={self.lam}, l1_ratio={self.l1_ratio}, "

@@ -1,17 +1,30 @@
 """Small helpers for the PyTorch chapters: device choice, seeding, parameter
 counts, and the train / evaluate loops of a torch model.
 
-Taught in notebooks/09_numpy_to_pytorch.ipynb and
-notebooks/10_pytorch_fashion_mnist.ipynb. This is the only course_lib module
+Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written)
+and chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
+This is the only course_lib module
 that imports torch; the NumPy chapters never load it.
 
 Example:
+    >>> from torch.utils.data import DataLoader, TensorDataset
     >>> device = get_device()
     >>> seed_everything(0)
+    >>> X, y = torch.randn(64, 28, 28), torch.randint(0, 10, (64,))
+    >>> train_loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)
+    >>> val_loader = DataLoader(TensorDataset(X, y), batch_size=64)
     >>> model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10)).to(device)
+    >>> loss_fn = torch.nn.CrossEntropyLoss()
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     >>> for epoch in range(5):
-    ...     train_scores = train_epoch(model, train_loader, loss_fn, optimizer)
-    ...     val_scores = evaluate(model, val_loader, loss_fn)
+    ...     train_scores = train_epoch(model, loss_fn, optimizer, train_loader)
+    ...     val_scores = evaluate(model, loss_fn, val_loader)
+    >>> sorted(val_scores)
+    ['accuracy', 'loss']
+
+``train_epoch`` and ``evaluate`` take their arguments in the order of
+``course_lib.train.fit`` and ``course_lib.train.evaluate``: the model, the loss,
+(the optimizer,) then the data.
 """
 
 from __future__ import annotations
@@ -21,6 +34,7 @@ import random
 
 import torch
 
+from course_lib import checks
 from course_lib.train import TrainingDiverged
 
 DEVICES = ("cuda", "mps", "cpu")
@@ -49,18 +63,21 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
         >>> get_device()        # on a laptop without a GPU
         device(type='cpu')
 
-    Taught in notebooks/09_numpy_to_pytorch.ipynb.
+    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
     """
     if prefer is None:
         return torch.device(next(kind for kind in DEVICES if _available(kind)))
+    checks.instance(prefer, (str, torch.device), "prefer", "get_device",
+                    hint="Pass a name such as 'cuda' or 'cpu', or None for the best device.")
     try:
         device = torch.device(prefer)
     except (RuntimeError, TypeError) as error:
-        raise ValueError(f"get_device: {prefer!r} is not a device name ({error})") from None
+        raise ValueError(f"get_device: prefer={prefer!r} is not a device name ({error})") from None
     if device.type not in DEVICES or not _available(device.type):
         available = [kind for kind in DEVICES if _available(kind)]
         raise ValueError(
-            f"get_device: {prefer!r} is not available on this machine; available: {available}. "
+            f"get_device: prefer={prefer!r} is not available on this machine; available: "
+            f"{available}. "
             "Call get_device() without arguments to pick the best one."
         )
     return device
@@ -74,10 +91,10 @@ def seed_everything(seed: int, *, deterministic: bool = False) -> None:
     ``deterministic=True``, PyTorch is also told to use deterministic
     algorithms only (slower; some operations then raise an error).
 
-    Taught in notebooks/09_numpy_to_pytorch.ipynb.
+    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed_everything: seed must be an integer >= 0, got {seed!r}")
+    seed = checks.integer(seed, "seed", "seed_everything", minimum=0)
+    checks.boolean(deterministic, "deterministic", "seed_everything")
     random.seed(seed)
     torch.manual_seed(seed)
     if deterministic:
@@ -91,8 +108,10 @@ def count_parameters(model: torch.nn.Module, *, trainable_only: bool = True) -> 
         >>> count_parameters(torch.nn.Linear(784, 512))   # 784 * 512 + 512
         401920
 
-    Taught in notebooks/09_numpy_to_pytorch.ipynb.
+    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
     """
+    checks.instance(model, torch.nn.Module, "model", "count_parameters")
+    checks.boolean(trainable_only, "trainable_only", "count_parameters")
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
@@ -119,7 +138,24 @@ def _mean_scores(loss_sum: float, correct: int | None, seen: int, caller: str) -
     return scores
 
 
-def train_epoch(model, loader, loss_fn, optimizer, *, device=None) -> dict[str, float]:
+def _check_loop(model, loss_fn, optimizer, loader, where: str) -> None:
+    """The arguments of train_epoch (``optimizer`` given) or evaluate (``optimizer=None``)."""
+    order = ("(model, loss_fn, loader)" if optimizer is None
+             else "(model, loss_fn, optimizer, loader)")
+    hint = f"The arguments come in fit's order: {order}."
+    checks.instance(model, torch.nn.Module, "model", where, hint=hint)
+    if not callable(loss_fn):
+        raise TypeError(f"{where}: loss_fn must be callable (e.g. torch.nn.CrossEntropyLoss()), "
+                        f"got {type(loss_fn).__name__}. {hint}")
+    if optimizer is not None and not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"{where}: optimizer must be a torch optimizer (with step()), got "
+                        f"{type(optimizer).__name__}. {hint}")
+    if isinstance(loader, (str, bytes)) or not hasattr(loader, "__iter__"):
+        raise TypeError(f"{where}: loader must be an iterable of (X, y) batches, e.g. a "
+                        f"DataLoader, got {type(loader).__name__}. {hint}")
+
+
+def train_epoch(model, loss_fn, optimizer, loader, *, device=None) -> dict[str, float]:
     """One pass over ``loader`` with the five training steps, in train mode.
 
     For each batch ``(X, y)``: move to ``device`` (default: the model's),
@@ -133,9 +169,10 @@ def train_epoch(model, loader, loss_fn, optimizer, *, device=None) -> dict[str, 
     Raises:
         TrainingDiverged: a batch loss is NaN or infinite (smaller learning rate?).
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
-    device = _model_device(model) if device is None else torch.device(device)
+    _check_loop(model, loss_fn, optimizer, loader, "train_epoch")
+    device = _model_device(model) if device is None else get_device(device)
     model.train()
     loss_sum, correct, seen = 0.0, 0, 0
     for batch, (X, y) in enumerate(loader):
@@ -159,7 +196,7 @@ def train_epoch(model, loader, loss_fn, optimizer, *, device=None) -> dict[str, 
 
 
 @torch.no_grad()
-def evaluate(model, loader, loss_fn, *, device=None) -> dict[str, float]:
+def evaluate(model, loss_fn, loader, *, device=None) -> dict[str, float]:
     """Mean loss (and accuracy, for class scores) over ``loader`` in eval mode, without gradients.
 
     The model's train/eval mode is restored afterwards.
@@ -167,9 +204,10 @@ def evaluate(model, loader, loss_fn, *, device=None) -> dict[str, float]:
     Returns:
         dict: ``"loss"`` and, for a classifier, ``"accuracy"``, as plain floats.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
-    device = _model_device(model) if device is None else torch.device(device)
+    _check_loop(model, loss_fn, None, loader, "evaluate")
+    device = _model_device(model) if device is None else get_device(device)
     was_training = model.training
     model.eval()
     try:

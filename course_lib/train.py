@@ -22,38 +22,24 @@ The course's defaults for small problems (chapters 01, 05, 08): PyTorch's
 full-batch updates. tests/unit/test_train.py shows that a 2-4-1 tanh network
 with ``BCEWithLogitsLoss`` trained that way solves XOR from at least 95 of
 100 random seeds within 300 epochs; the 2-2-1 network solves it from
-:data:`XOR_221_START`, and from random seeds only part of the time (measured
-in benchmarks/xor_success_rate.py).
+``course_lib.xor.XOR_221_START``, and from random seeds only part of the time
+(measured in benchmarks/xor_success_rate.py).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 
 import numpy as np
 from tqdm.auto import tqdm
 
+from course_lib import checks
 from course_lib.data.batches import minibatches
 from course_lib.metrics import accuracy_score
 from course_lib.nn.fast import backward_without_input_gradient
 from course_lib.nn.loss import BCEWithLogitsLoss
 from course_lib.progress import progress_disabled
-
-#: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
-#: Linear(2, 1))`` (``state_dict`` keys), from which ``Adam(lr=0.1)`` with
-#: ``BCEWithLogitsLoss`` and full batches solves XOR within 300 epochs
-#: (tests/unit/test_train.py). Load them with
-#: ``model.load_state_dict(XOR_221_START)``. Read-only arrays.
-XOR_221_START: dict[str, np.ndarray] = {
-    "0.weight": np.array([[0.5, -0.4], [-0.3, 0.6]], dtype=np.float32),
-    "0.bias": np.array([0.1, -0.1], dtype=np.float32),
-    "2.weight": np.array([[0.4, 0.5]], dtype=np.float32),
-    "2.bias": np.array([0.0], dtype=np.float32),
-}
-for _array in XOR_221_START.values():
-    _array.setflags(write=False)
 
 
 class TrainingDiverged(FloatingPointError):
@@ -65,7 +51,7 @@ class TrainingDiverged(FloatingPointError):
         batch (int | None): the batch (1-based), or None if it was the validation loss.
         loss (float): the offending loss value.
 
-    Taught in notebooks/05_optimizers.ipynb (learning-rate sweep, divergence).
+    Taught in notebooks/05_optimizers.ipynb (the learning-rate sweep, divergence).
     """
 
     def __init__(self, message: str, *, history: dict, epoch: int, batch: int | None,
@@ -82,7 +68,8 @@ class Callback:
     (``logs``, e.g. ``{"loss": 0.3, "val_loss": 0.4, "lr": 0.001}``) and the
     model; returning True stops training after this epoch.
 
-    Taught in notebooks/06_regularization.ipynb (early stopping).
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written: early
+    stopping).
     """
 
     def on_train_begin(self, model) -> None:
@@ -122,22 +109,28 @@ class EarlyStopping(Callback):
         stopped_epoch (int | None): the epoch (0-based) after which training stopped early.
 
     Example:
+        >>> from course_lib import nn, optim
+        >>> from course_lib.data import make_moons
+        >>> X, y = make_moons(40, noise=0.3, rng=0)
+        >>> X_val, y_val = make_moons(200, noise=0.3, rng=1)
+        >>> model = nn.Sequential(nn.Linear(2, 32, rng=0), nn.ReLU(), nn.Linear(32, 2, rng=1))
         >>> stopper = EarlyStopping(monitor="val_loss", patience=5)
-        >>> history = fit(model, loss_fn, optimizer, (X, y), val_data=(X_val, y_val),
-        ...               epochs=100, batch_size=32, callbacks=[stopper], rng=0)
+        >>> history = fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.05),
+        ...               (X, y), val_data=(X_val, y_val), epochs=300, batch_size=10,
+        ...               callbacks=[stopper], rng=0, progress=False)
+        >>> len(history["val_loss"]) < 300, stopper.best_epoch == len(history["val_loss"]) - 6
+        (True, True)
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     """
 
     def __init__(self, monitor: str = "val_loss", *, patience: int = 5, min_delta: float = 0.0,
                  mode: str = "auto", restore_best_weights: bool = True):
-        if not isinstance(patience, numbers.Integral) or isinstance(patience, bool) \
-                or patience < 1:
-            raise ValueError(f"EarlyStopping: patience must be an integer >= 1, got {patience!r}")
-        if not isinstance(min_delta, numbers.Real) or not min_delta >= 0:
-            raise ValueError(f"EarlyStopping: min_delta must be >= 0, got {min_delta!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        checks.instance(monitor, str, "monitor", "EarlyStopping", hint="E.g. 'val_loss'.")
+        patience = checks.integer(patience, "patience", "EarlyStopping", minimum=1)
+        min_delta = checks.number(min_delta, "min_delta", "EarlyStopping", low=0)
+        checks.choice(mode, ("auto", "min", "max"), "mode", "EarlyStopping")
+        checks.boolean(restore_best_weights, "restore_best_weights", "EarlyStopping")
         if mode == "auto":
             maximise = ("acc", "auc", "f1", "precision", "recall", "r2")
             mode = "max" if any(word in monitor for word in maximise) else "min"
@@ -218,45 +211,28 @@ def _resolve_metrics(metrics, loss_fn) -> dict[str, Callable]:
     """``metrics`` as {name: fn(y_true, output) -> float}."""
     if isinstance(metrics, str):
         metrics = [metrics]
+    if not isinstance(metrics, (dict, list, tuple)):
+        raise TypeError(f"fit: metrics must be a list of names or a dict {{name: function}}, "
+                        f"got {metrics!r}")
     items = metrics.items() if isinstance(metrics, dict) else [(m, m) for m in metrics]
     resolved = {}
     for name, metric in items:
-        if metric == "accuracy":
+        if isinstance(metric, str) and metric == "accuracy":
             metric = _accuracy_metric(loss_fn)
-        elif not callable(metric):
+        elif isinstance(metric, str):
             raise ValueError(
                 f"fit: unknown metric {metric!r}; use 'accuracy' or a function "
                 "fn(y_true, output) -> float in a dict, e.g. metrics={'mae': my_mae}")
-        if not isinstance(name, str) or name.startswith("val_") or name in ("loss", "lr"):
-            raise ValueError(f"fit: invalid metric name {name!r}")
+        checks.function(metric, f"the metric {name!r}", "fit")
+        checks.instance(name, str, "a metric name", "fit")
+        if name.startswith("val_") or name in ("loss", "lr"):
+            raise ValueError(f"fit: invalid metric name {name!r} (it names a value fit records "
+                             "itself)")
         resolved[name] = metric
     return resolved
 
 
-# ---- input checks ------------------------------------------------------------------------
-def _check_data(data, name: str) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise TypeError(f"{name} must be a tuple (X, y) of arrays, got {type(data).__name__}")
-    X, y = np.asarray(data[0]), np.asarray(data[1])
-    if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"{name}: X and y must be arrays with one row per sample")
-    if len(X) != len(y):
-        raise ValueError(
-            f"{name}: X has {len(X)} samples but y has {len(y)}; they must match "
-            f"(X {X.shape}, y {y.shape}). Did you pass the training labels with "
-            "validation inputs, or split X and y differently?"
-        )
-    if len(X) == 0:
-        raise ValueError(f"{name} is empty (0 samples); there is nothing to train on")
-    return X, y
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"fit: {name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
+# ---- helpers -----------------------------------------------------------------------------
 def _in_model_dtype(X: np.ndarray, model) -> np.ndarray:
     """Convert floating inputs to the parameters' dtype once, instead of once per batch."""
     params = model.parameters()
@@ -268,8 +244,8 @@ def _in_model_dtype(X: np.ndarray, model) -> np.ndarray:
 # ---- fit, evaluate, predict --------------------------------------------------------------
 def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         val_data=None, scheduler=None, metrics: Iterable | dict = (),
-        callbacks: Iterable[Callback] = (), shuffle: bool = True, drop_last: bool = False,
-        rng=None, progress: bool = True) -> dict[str, list[float]]:
+        callbacks: Iterable[Callback] = (), penalty=None, shuffle: bool = True,
+        drop_last: bool = False, rng=None, progress: bool = True) -> dict[str, list[float]]:
     """Train ``model`` with mini-batches for ``epochs`` epochs and return the history.
 
     Each epoch: ``model.train()``; for each mini-batch (a new shuffled order
@@ -292,12 +268,17 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
             Training values are averaged over the epoch's batches as they are
             trained (train mode), validation values are computed in eval mode.
         callbacks: e.g. ``[EarlyStopping(patience=5)]``.
+        penalty: an optional ``course_lib.regularization`` penalty (``L1Penalty``,
+            ``L2Penalty``, ``ElasticNetPenalty``): before every step its gradient is
+            added to the parameters' gradients (``penalty.backward(model.parameters())``).
+            The history's ``"loss"`` stays the data loss alone, so runs with and
+            without a penalty compare on the same scale.
         shuffle: visit the training samples in a new random order each epoch.
         drop_last: skip the last batch of an epoch when it is smaller than
             ``batch_size`` (e.g. for ``BatchNorm1d``, which cannot train on a
             batch of one sample).
-        rng: ``np.random.Generator`` or int seed for the shuffling (None: unseeded;
-            pass one to make a run reproducible).
+        rng: ``np.random.Generator`` or int seed for the shuffling (None: fresh,
+            unpredictable randomness; pass one to make a run reproducible).
         progress: show a tqdm.auto progress bar (always off when the
             environment variable ``TQDM_DISABLE`` is set, e.g. to 1).
 
@@ -312,26 +293,42 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
         TrainingDiverged: a training (or validation) loss is NaN or infinite.
             The message says where and what to try; ``error.history`` holds
             the completed epochs. The model keeps the parameters reached.
+        TypeError: an argument of the wrong type (e.g. ``train_data`` not a tuple).
         ValueError: inconsistent or empty data, invalid epochs/batch_size/metrics.
 
     The model's train/eval mode is restored when ``fit`` returns.
 
     Example:
-        >>> model = nn.Sequential(nn.Linear(20, 16, rng=0), nn.ReLU(), nn.Linear(16, 3, rng=1))
-        >>> history = fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()),
+        >>> from course_lib import nn, optim
+        >>> from course_lib.data import make_spirals
+        >>> X, y = make_spirals(300, n_classes=3, rng=0)
+        >>> X_val, y_val = make_spirals(300, n_classes=3, rng=1)
+        >>> model = nn.Sequential(nn.Linear(2, 16, rng=0), nn.ReLU(), nn.Linear(16, 3, rng=1))
+        >>> history = fit(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters()),
         ...               (X, y), val_data=(X_val, y_val), epochs=10, batch_size=32,
-        ...               metrics=["accuracy"], rng=0)
+        ...               metrics=["accuracy"], rng=0, progress=False)
         >>> sorted(history)
         ['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']
+        >>> len(history["loss"]), history["loss"][-1] < history["loss"][0]
+        (10, True)
 
     Taught in notebooks/08_classification.ipynb.
     """
-    X, y = _check_data(train_data, "train_data")
-    val = None if val_data is None else _check_data(val_data, "val_data")
-    epochs, batch_size = _positive_int(epochs, "epochs"), _positive_int(batch_size, "batch_size")
+    checks.function(model, "model", "fit")
+    checks.function(loss_fn, "loss_fn", "fit")
+    X, y = checks.data_pair(train_data, "train_data", "fit")
+    val = None if val_data is None else checks.data_pair(val_data, "val_data", "fit")
+    epochs = checks.integer(epochs, "epochs", "fit", minimum=1)
+    batch_size = checks.integer(batch_size, "batch_size", "fit", minimum=1)
     metric_fns = _resolve_metrics(metrics, loss_fn)
     callbacks = list(callbacks)
-    rng = np.random.default_rng(rng)
+    checks.boolean(shuffle, "shuffle", "fit")
+    checks.boolean(drop_last, "drop_last", "fit")
+    checks.boolean(progress, "progress", "fit")
+    rng = checks.rng(rng, "fit")
+    if penalty is not None and not callable(getattr(penalty, "backward", None)):
+        raise TypeError(f"fit: penalty must be a course_lib.regularization penalty such as "
+                        f"L2Penalty(1e-3), got {penalty!r}")
     X = _in_model_dtype(X, model)
     keys = ["loss", *metric_fns]
     if val is not None:
@@ -363,6 +360,8 @@ def fit(model, loss_fn, optimizer, train_data, *, epochs: int, batch_size: int,
                     raise _diverged(history, epoch, batch, n_batches, loss, lr)
                 # model.backward(loss_fn.backward()), minus the gradient of the data
                 backward_without_input_gradient(model, loss_fn.backward())
+                if penalty is not None:
+                    penalty.backward(model.parameters())
                 optimizer.step()
                 optimizer.zero_grad()
                 loss_sum += loss * len(X_batch)
@@ -420,20 +419,26 @@ def evaluate(model, loss_fn, data, *, batch_size: int = 1024,
         dict: ``{"loss": ..., <metric>: ...}`` as plain floats.
 
     Example:
-        >>> evaluate(model, nn.CrossEntropyLoss(), (X_test, y_test), metrics=["accuracy"])
-        {'loss': 0.35, 'accuracy': 0.88}
+        >>> from course_lib import nn
+        >>> model = nn.Linear(2, 2, rng=0)
+        >>> X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])
+        >>> scores = evaluate(model, nn.CrossEntropyLoss(), (X, y), metrics=["accuracy"])
+        >>> sorted(scores), 0 <= scores["accuracy"] <= 1
+        (['accuracy', 'loss'], True)
 
     Taught in notebooks/08_classification.ipynb.
     """
-    X, y = _check_data(data, "data")
-    batch_size = _positive_int(batch_size, "batch_size")
+    checks.function(model, "model", "evaluate")
+    checks.function(loss_fn, "loss_fn", "evaluate")
+    X, y = checks.data_pair(data, "data", "evaluate")
+    batch_size = checks.integer(batch_size, "batch_size", "evaluate", minimum=1)
     metric_fns = _resolve_metrics(metrics, loss_fn)
     X = _in_model_dtype(X, model)
     was_training = model.training
     model.eval()
     try:
         sums = dict.fromkeys(["loss", *metric_fns], 0.0)
-        for X_batch, y_batch in minibatches(X, y, batch_size, shuffle=False):
+        for X_batch, y_batch in minibatches(X, y, batch_size, shuffle=False, rng=None):
             output = model(X_batch)
             sums["loss"] += loss_fn(output, y_batch) * len(X_batch)
             for name, metric in metric_fns.items():
@@ -452,10 +457,14 @@ def predict(model, X, *, batch_size: int = 1024) -> np.ndarray:
 
     Taught in notebooks/08_classification.ipynb.
     """
+    checks.function(model, "model", "predict")
     X = np.asarray(X)
-    if X.ndim == 0 or len(X) == 0:
+    if X.ndim == 0:
+        raise TypeError("predict: X must be an array with one row per sample, got a single "
+                        "number")
+    if len(X) == 0:
         raise ValueError(f"predict: X must hold at least one sample, got shape {X.shape}")
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = checks.integer(batch_size, "batch_size", "predict", minimum=1)
     X = _in_model_dtype(X, model)
     was_training = model.training
     model.eval()
@@ -466,7 +475,6 @@ def predict(model, X, *, batch_size: int = 1024) -> np.ndarray:
 
 
 __all__ = [
-    "XOR_221_START",
     "Callback",
     "EarlyStopping",
     "TrainingDiverged",

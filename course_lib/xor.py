@@ -28,19 +28,35 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-#: The four XOR inputs, shape (4, 2), in truth-table order.
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-#: The XOR targets, shape (4,): 1 when exactly one input is 1.
-XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+from course_lib import checks
+from course_lib.data import xor
+from course_lib.nn.functional import sigmoid
+
+# The XOR truth table of course_lib.data, in float64 as these networks compute.
+_X, _labels = xor(dtype=np.float64)
+_Y = _labels.astype(np.float64)
 
 #: Hidden activations the networks can use.
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
+
+#: Starting weights of the 2-2-1 XOR network ``Sequential(Linear(2, 2), Tanh(),
+#: Linear(2, 1))`` of ``course_lib.nn`` (``state_dict`` keys), from which
+#: ``Adam(lr=0.1)`` with ``BCEWithLogitsLoss`` and full batches solves XOR within
+#: 300 epochs (tests/unit/test_train.py; benchmarks/xor_success_rate.py). Load them
+#: with ``model.load_state_dict(XOR_221_START)``. Read-only float32 arrays.
+XOR_221_START: dict[str, np.ndarray] = {
+    "0.weight": np.array([[0.5, -0.4], [-0.3, 0.6]], dtype=np.float32),
+    "0.bias": np.array([0.1, -0.1], dtype=np.float32),
+    "2.weight": np.array([[0.4, 0.5]], dtype=np.float32),
+    "2.bias": np.array([0.0], dtype=np.float32),
+}
+for _array in XOR_221_START.values():
+    _array.setflags(write=False)
 
 #: A network "solves" XOR when it classifies all four points correctly and its
 #: loss is below this. Networks that found the solution end far below 0.1. The
@@ -51,34 +67,23 @@ ACTIVATIONS = ("tanh", "sigmoid", "relu")
 SOLVED_LOSS = 0.1
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # exp(-logaddexp(0, -z)) = 1 / (1 + exp(-z)) without overflow for very negative z.
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
 def _activation(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return ``g(z)`` and ``g'(z)`` for the hidden activation ``name``."""
     if name == "tanh":
         a = np.tanh(z)
         return a, 1.0 - a**2
     if name == "sigmoid":
-        a = _sigmoid(z)
+        a = sigmoid(z)
         return a, a * (1.0 - a)
     return np.maximum(z, 0.0), (z > 0).astype(z.dtype)
-
-
-def _check_activation(activation: str) -> None:
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {ACTIVATIONS}, got {activation!r}."
-        )
 
 
 @dataclass
 class XORNetworks:
     """Parameters of ``B`` independent networks with ``H`` hidden units each.
 
-    Taught in notebooks/01_xor_from_scratch.ipynb.
+    Taught in no notebook by this name: :func:`init_xor_networks` makes it and
+    :func:`train_xor_networks` trains it, both in chapter 01.
 
     Attributes:
         W1: hidden weights, shape (B, H, 2).
@@ -124,10 +129,11 @@ class XORNetworks:
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probability of class 1, ``sigmoid(z2)``, for ``X`` of shape (N, 2); shape (B, N)."""
-        return _sigmoid(self.logits(X))
+        return sigmoid(self.logits(X))
 
-    def loss(self, X: np.ndarray = XOR_X, y: np.ndarray = XOR_Y) -> np.ndarray:
-        """Binary cross-entropy of each network on ``(X, y)``; shape (B,)."""
+    def loss(self, X: np.ndarray = _X, y: np.ndarray = _Y) -> np.ndarray:
+        """Binary cross-entropy of each network on ``(X, y)`` (default: the XOR truth
+        table); shape (B,)."""
         z2 = self.logits(X)
         return _bce_from_logits(z2, np.asarray(y, dtype=float))
 
@@ -139,7 +145,7 @@ class XORNetworks:
 
 
 def _as_inputs(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
+    X = checks.real_array(X, "X", "XOR networks").astype(float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
             f"XOR networks take inputs of shape (N, 2), got shape {X.shape}. "
@@ -151,20 +157,6 @@ def _as_inputs(X) -> np.ndarray:
 def _bce_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z, stable for any z.
     return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
-
-
-def _as_seeds(seeds) -> np.ndarray:
-    if isinstance(seeds, numbers.Integral):
-        raise ValueError(
-            f"seeds must be a sequence of integers (one network per seed), got the single "
-            f"integer {seeds}. Use seeds=[{seeds}] for one network or range({seeds}) for many."
-        )
-    seeds = np.asarray(list(seeds) if isinstance(seeds, Iterable) else seeds)
-    if seeds.ndim != 1 or seeds.size == 0 or not np.issubdtype(seeds.dtype, np.integer):
-        raise ValueError(
-            f"seeds must be a non-empty sequence of integers, got {seeds!r}."
-        )
-    return seeds.astype(np.int64)
 
 
 def init_xor_networks(
@@ -187,11 +179,9 @@ def init_xor_networks(
     Returns:
         XORNetworks with ``W1`` (B, H, 2), ``b1`` (B, H), ``W2`` (B, 1, H), ``b2`` (B, 1).
     """
-    if not isinstance(hidden_units, numbers.Integral) or hidden_units < 1:
-        raise ValueError(f"hidden_units must be an integer >= 1, got {hidden_units!r}.")
-    _check_activation(activation)
-    seeds = _as_seeds(seeds)
-    H = int(hidden_units)
+    H = checks.integer(hidden_units, "hidden_units", "init_xor_networks", minimum=1)
+    checks.choice(activation, ACTIVATIONS, "activation", "init_xor_networks")
+    seeds = checks.integers(seeds, "seeds (one per network)", "init_xor_networks", minimum=0)
     W1, W2 = [], []
     for seed in seeds:
         rng = np.random.default_rng(int(seed))
@@ -206,9 +196,8 @@ def init_xor_networks(
 
 @dataclass
 class XORTrainingResult:
-    """What ``train_xor_networks`` returns.
-
-    Taught in notebooks/01_xor_from_scratch.ipynb.
+    """What ``train_xor_networks`` returns. Taught in no notebook by this name: chapter 01
+    uses its ``losses``, ``solved`` and ``final_loss``.
 
     Attributes:
         networks: the trained networks.
@@ -233,39 +222,53 @@ class XORTrainingResult:
     def solved(self) -> np.ndarray:
         """Which networks solved XOR: all four points right and loss < ``SOLVED_LOSS``; (B,)."""
         with np.errstate(invalid="ignore"):
-            return (self.correct == len(XOR_Y)) & (self.final_loss < SOLVED_LOSS)
+            return (self.correct == len(_Y)) & (self.final_loss < SOLVED_LOSS)
 
 
 def xor_loss_and_gradients(
-    net: XORNetworks, X: np.ndarray = XOR_X, y: np.ndarray = XOR_Y
+    networks: XORNetworks, X: np.ndarray = _X, y: np.ndarray = _Y
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Forward pass, loss and backward pass (steps 2-4) for every network in ``net``.
+    """Forward pass, loss and backward pass (steps 2-4) for every network in ``networks``.
 
     ``dz2 = (p - y) / N``, ``dW2 = dz2^T A1``, ``db2 = sum(dz2)``,
     ``dZ1 = (dz2 W2) * g'(Z1)``, ``dW1 = dZ1^T X``, ``db1 = sum(dZ1)``
     (sums over the N samples, for each network separately).
 
-    Taught in notebooks/01_xor_from_scratch.ipynb (derived in
-    notebooks/03_backpropagation.ipynb).
+    Taught in notebooks/01_xor_from_scratch.ipynb (the gradients are derived in
+    chapter 03).
 
     Args:
-        net: ``B`` networks with ``H`` hidden units.
-        X: inputs, shape (N, 2).
-        y: targets in {0, 1}, shape (N,).
+        networks: ``B`` networks with ``H`` hidden units.
+        X: inputs, shape (N, 2) (default: the XOR truth table, ``course_lib.data.xor()``).
+        y: targets in {0, 1}, shape (N,) (default: its labels).
+
+    Example:
+        >>> loss, (dW1, db1, dW2, db2) = xor_loss_and_gradients(init_xor_networks(3, [0, 1]))
+        >>> loss.shape, dW1.shape, db2.shape
+        ((2,), (2, 3, 2), (2, 1))
 
     Returns:
         ``(loss, (dW1, db1, dW2, db2))``: loss of shape (B,) and gradients with the
         shapes of ``W1`` (B, H, 2), ``b1`` (B, H), ``W2`` (B, 1, H), ``b2`` (B, 1).
     """
+    checks.instance(networks, XORNetworks, "networks", "xor_loss_and_gradients")
     X = _as_inputs(X)
-    y = np.asarray(y, dtype=float)
+    y = checks.real_array(y, "y", "xor_loss_and_gradients").astype(float)
+    if y.shape != (len(X),):
+        raise ValueError(f"xor_loss_and_gradients: y must hold one target per row of X, shape "
+                         f"({len(X)},), got shape {y.shape}")
+    return _loss_and_gradients(networks, X, y)
+
+
+def _loss_and_gradients(networks: XORNetworks, X: np.ndarray, y: np.ndarray):
+    """Steps 2-4 for checked inputs: X float (N, 2), y float (N,)."""
     N = len(y)
-    A1, dA1_dZ1, z2 = net._forward(X)
+    A1, dA1_dZ1, z2 = networks._forward(X)
     loss = _bce_from_logits(z2, y)
-    dz2 = (_sigmoid(z2) - y) / N  # (B, N)
+    dz2 = (sigmoid(z2) - y) / N  # (B, N)
     dW2 = dz2[:, None, :] @ A1  # (B, 1, H)
     db2 = dz2.sum(axis=1, keepdims=True)  # (B, 1)
-    dZ1 = dz2[:, :, None] * net.W2 * dA1_dZ1  # (B, N, H)
+    dZ1 = dz2[:, :, None] * networks.W2 * dA1_dZ1  # (B, N, H)
     dW1 = dZ1.transpose(0, 2, 1) @ X  # (B, H, 2)
     db1 = dZ1.sum(axis=1)  # (B, H)
     return loss, (dW1, db1, dW2, db2)
@@ -313,9 +316,9 @@ def train_xor_networks(
         >>> bool(result.solved.all())
         True
     """
-    _check_training(lr, epochs)
+    snapshot_epochs = _check_training(lr, epochs, snapshot_epochs, "train_xor_networks")
     net = init_xor_networks(hidden_units, seeds, activation=activation)
-    return train_xor_networks_from(net, lr=lr, epochs=epochs, snapshot_epochs=snapshot_epochs)
+    return _train(net, lr, epochs, snapshot_epochs)
 
 
 def train_xor_networks_from(
@@ -347,19 +350,18 @@ def train_xor_networks_from(
         >>> bool(same.losses[-1, 0] == train_xor_networks(2, [3], epochs=100).losses[-1, 0])
         True
     """
-    _check_training(lr, epochs)
-    if not isinstance(networks, XORNetworks):
-        raise ValueError(
-            f"networks must be XORNetworks (e.g. from init_xor_networks), got "
-            f"{type(networks).__name__}."
-        )
-    snapshot_epochs = sorted({int(e) for e in snapshot_epochs})
-    if snapshot_epochs and (snapshot_epochs[0] < 0 or snapshot_epochs[-1] > epochs):
-        raise ValueError(
-            f"snapshot_epochs must lie between 0 and epochs={epochs}, got {snapshot_epochs}."
-        )
+    where = "train_xor_networks_from"
+    checks.instance(networks, XORNetworks, "networks", where, hint="Make them with "
+                    "init_xor_networks(hidden_units, seeds).")
+    snapshot_epochs = _check_training(lr, epochs, snapshot_epochs, where)
+    return _train(networks, lr, epochs, snapshot_epochs)
+
+
+def _train(networks: XORNetworks, lr: float, epochs: int,
+           snapshot_epochs: list[int]) -> XORTrainingResult:
+    """Steps 2 to 5 on a copy of ``networks`` (the arguments are already checked)."""
     net = networks.copy()
-    X, y = XOR_X, XOR_Y
+    X, y = _X, _Y
     losses = np.empty((epochs + 1, net.n_networks))
     snapshots: dict[int, XORNetworks] = {}
     # A learning rate that is far too large makes some networks overflow; their
@@ -368,7 +370,7 @@ def train_xor_networks_from(
         for epoch in range(epochs + 1):
             if epoch in snapshot_epochs:
                 snapshots[epoch] = net.copy()
-            losses[epoch], (dW1, db1, dW2, db2) = xor_loss_and_gradients(net, X, y)
+            losses[epoch], (dW1, db1, dW2, db2) = _loss_and_gradients(net, X, y)
             if epoch == epochs:
                 break
             net.W1 -= lr * dW1
@@ -380,8 +382,18 @@ def train_xor_networks_from(
     return XORTrainingResult(networks=net, losses=losses, snapshots=snapshots, correct=correct)
 
 
-def _check_training(lr, epochs) -> None:
-    if not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}.")
-    if not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}.")
+def _check_training(lr, epochs, snapshot_epochs, where: str) -> list[int]:
+    """Check the training arguments; return the snapshot epochs sorted, without repeats."""
+    checks.number(lr, "lr", where, low=0, low_inclusive=False)
+    checks.integer(epochs, "epochs", where, minimum=0)
+    if np.iterable(snapshot_epochs) and not isinstance(snapshot_epochs, str):
+        snapshot_epochs = list(snapshot_epochs)
+        if not snapshot_epochs:
+            return []
+    snapshot_epochs = checks.integers(snapshot_epochs, "snapshot_epochs", where, minimum=0)
+    if snapshot_epochs.max() > epochs:
+        raise ValueError(
+            f"{where}: snapshot_epochs must lie between 0 and epochs={epochs}, "
+            f"got {snapshot_epochs.max()}."
+        )
+    return sorted(set(snapshot_epochs.tolist()))

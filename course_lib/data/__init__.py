@@ -1,24 +1,33 @@
 """Data sets and data handling for the course, one module per concept.
 
-- ``toy``: ``xor``, ``make_xor`` (notebooks/01_xor_from_scratch.ipynb), ``make_moons``,
-  ``make_circles``, ``make_spirals`` (notebooks/05_optimizers.ipynb, 06_regularization.ipynb)
+- ``toy``: ``xor`` (notebooks/01_xor_from_scratch.ipynb), ``make_xor``, ``make_moons``,
+  ``make_circles``, ``make_spirals`` (2-D toy sets of the later chapters)
 - ``regression``: ``make_friedman1`` (known noise), ``load_diabetes``
+  (notebooks/07_regression.ipynb)
+- ``house_prices``: ``make_house_prices``, a synthetic table with a categorical column and
+  missing values of known structure; ``preprocessing``: ``MeanImputer``, ``OneHotEncoder``
+  (notebooks/07_regression.ipynb)
+- ``curves``: ``make_curve``, one-input curves with noise and outliers
   (notebooks/07_regression.ipynb)
 - ``classification``: ``load_breast_cancer`` (notebooks/08_classification.ipynb)
 - ``fashion_mnist``: ``load_fashion_mnist``, ``FASHION_MNIST_CLASSES``
-  (notebooks/10_pytorch_fashion_mnist.ipynb, 00_start_here.ipynb)
+  (notebooks/00_start_here.ipynb; chapter 10, not yet written)
 - ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
   ``batches``: ``minibatches``; ``encoding``: ``one_hot``
 
 Everything but Fashion-MNIST is generated or ships with scikit-learn: no download.
-Random functions take ``rng`` (a ``np.random.Generator`` or an int seed) explicitly.
+Random functions take ``rng``, a ``np.random.Generator`` or an int seed, with no
+default (``None`` means fresh, unpredictable randomness: see ``course_lib.checks``).
 Generated features are float32 by default (the engine's default dtype; pass
 ``dtype=np.float64`` for gradient checks) and class labels are int64.
 """
 
 from course_lib.data.batches import minibatches
 from course_lib.data.classification import load_breast_cancer
+from course_lib.data.curves import CurveData, make_curve
 from course_lib.data.encoding import one_hot
+from course_lib.data.house_prices import HousePrices, make_house_prices
+from course_lib.data.preprocessing import MeanImputer, OneHotEncoder
 from course_lib.data.regression import FriedmanData, load_diabetes, make_friedman1
 from course_lib.data.splits import kfold, train_val_test_indices, train_val_test_split
 from course_lib.data.standardize import Standardizer
@@ -53,7 +62,11 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "FashionMNISTError",
     "FashionMNISTWarning",
+    "CurveData",
     "FriedmanData",
+    "HousePrices",
+    "MeanImputer",
+    "OneHotEncoder",
     "Standardizer",
     "TabularData",
     "find_fashion_mnist",
@@ -62,7 +75,9 @@ __all__ = [
     "load_diabetes",
     "load_fashion_mnist",
     "make_circles",
+    "make_curve",
     "make_friedman1",
+    "make_house_prices",
     "make_moons",
     "make_spirals",
     "make_xor",

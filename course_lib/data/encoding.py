@@ -1,19 +1,20 @@
 """``one_hot``: class labels to one-hot rows.
 
-Taught in notebooks/08_classification.ipynb (softmax and cross-entropy).
+Taught in no notebook: chapter 03 builds one-hot rows by hand (``np.eye(C)[y]``)
+for the gradient of softmax with cross-entropy.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.data._checks import check_float_dtype, check_positive_int
+from course_lib import checks
 
 
 def one_hot(labels, num_classes: int, *, dtype=np.float32) -> np.ndarray:
     """One-hot encode integer class labels, like ``torch.nn.functional.one_hot``.
 
-    Taught in notebooks/08_classification.ipynb. ``out[..., c] = 1`` where
+    ``out[..., c] = 1`` where
     ``labels == c``, else 0; ``out.argmax(axis=-1)`` gives the labels back.
 
     Args:
@@ -29,14 +30,14 @@ def one_hot(labels, num_classes: int, *, dtype=np.float32) -> np.ndarray:
         [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
     labels = np.asarray(labels)
-    num_classes = check_positive_int(num_classes, "num_classes")
-    dtype = check_float_dtype(dtype)
+    num_classes = checks.integer(num_classes, "num_classes", "one_hot", minimum=1)
+    dtype = checks.float_dtype(dtype, "one_hot")
     if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
-            f"labels must be integers, got dtype {labels.dtype} (convert with labels.astype(int) "
-            "if they are whole numbers)"
+        raise TypeError(
+            f"one_hot: labels must be integers, got dtype {labels.dtype} (convert with "
+            "labels.astype(int) if they are whole numbers)"
         )
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         bad = labels[(labels < 0) | (labels >= num_classes)][0]
-        raise ValueError(f"labels must be in [0, {num_classes}), got label {bad}")
+        raise ValueError(f"one_hot: labels must be in [0, {num_classes}), got label {bad}")
     return np.eye(num_classes, dtype=dtype)[labels]

@@ -1,7 +1,8 @@
 """Fashion-MNIST: find it, or download it, and verify it before use.
 
-Taught in notebooks/10_pytorch_fashion_mnist.ipynb (and shown in
-notebooks/00_start_here.ipynb). ``make data`` runs this module::
+Shown in notebooks/00_start_here.ipynb; taught in
+chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). ``make data`` runs
+this module::
 
     python -m course_lib.data.fashion_mnist [--root DIR] [--no-download]
 
@@ -41,6 +42,8 @@ which pooch's hash check (on the downloaded bytes) cannot express.
 There is no in-process cache: loading the training set (decompress, parse,
 verify) takes a fraction of a second, and each call returns fresh, writable
 arrays that the caller owns.
+
+Its errors, warnings and lookup helpers are taught in no notebook.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib import checks
 from course_lib.data.idx import IMAGES_MAGIC, LABELS_MAGIC, IDXFormatError, parse_idx
 
 FASHION_MNIST_CLASSES = (
@@ -152,7 +156,7 @@ class _Found:
 def user_cache_dir() -> Path:
     """The user cache: ``$XDG_CACHE_HOME/nn-course``, by default ``~/.cache/nn-course``.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
@@ -162,11 +166,12 @@ def user_cache_dir() -> Path:
 def lookup_locations(root=None) -> list[Location]:
     """The folders searched for Fashion-MNIST, in order (see the module docstring).
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
     """
     locations = []
     if root is not None:
-        locations.append(Location("the root argument", _as_path(root, "root")))
+        root = checks.path(root, "root", "load_fashion_mnist")
+        locations.append(Location("the root argument", root))
     env = os.environ.get(ENV_VAR, "")
     if env:
         locations.append(Location(ENV_VAR, Path(env).expanduser()))
@@ -191,9 +196,9 @@ def load_fashion_mnist(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load a split of Fashion-MNIST, verified, from the first location that has it.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb (and shown in
-    notebooks/00_start_here.ipynb). The lookup order, the verification and the
-    download are described in the module docstring.
+    Shown in notebooks/00_start_here.ipynb; taught in
+    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written). The lookup
+    order, the verification and the download are described in the module docstring.
 
     Args:
         split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
@@ -226,8 +231,8 @@ def load_fashion_mnist(
 def find_fashion_mnist(root=None, *, checksums: dict[str, str] | None = None) -> Path | None:
     """The first folder, in lookup order, holding all four files verified; None if none does.
 
-    Never downloads. Used by the doctor (``python -m course_lib.doctor``) and
-    taught in notebooks/00_start_here.ipynb.
+    Never downloads. Used by the doctor (``python -m course_lib.doctor``), which
+    chapter 00 runs.
     """
     expected = _expected_checksums(checksums)
     for location in lookup_locations(root):
@@ -243,7 +248,7 @@ def find_fashion_mnist(root=None, *, checksums: dict[str, str] | None = None) ->
 def how_to_get_data() -> str:
     """A learner's instructions to get Fashion-MNIST, with and without network.
 
-    Taught in notebooks/00_start_here.ipynb (shown by the doctor).
+    Shown by the doctor, which chapter 00 runs, when the data is missing.
     """
     names = [name + ".gz" for pair in FILES.values() for name in pair]
     urls = "\n".join(f"        {OFFICIAL_MIRRORS[0].rstrip('/')}/{name}" for name in names)
@@ -269,10 +274,8 @@ class _Missing(Exception):
 
 
 def _load(split, root, download, *, checksums, mirrors) -> _Found:
-    if split not in FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if not isinstance(download, bool):
-        raise ValueError(f"download must be True or False, got {download!r}")
+    checks.choice(split, tuple(FILES), "split", "load_fashion_mnist")
+    checks.boolean(download, "download", "load_fashion_mnist")
     expected = _expected_checksums(checksums)
     mirrors = _validate_mirrors(mirrors)
     tried: list[tuple[Location, str]] = []
@@ -335,7 +338,7 @@ def read_verified(
 ) -> np.ndarray:
     """Read one Fashion-MNIST file (``.gz`` or uncompressed IDX) and verify it.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     Args:
         path: the file.
@@ -436,7 +439,7 @@ def _not_found_message(split, tried, download_errors, bad) -> str:
 
 def _download_dir(root) -> Path:
     if root is not None:
-        return _as_path(root, "root")
+        return checks.path(root, "root", "load_fashion_mnist")
     env = os.environ.get(ENV_VAR, "")
     return Path(env).expanduser() if env else user_cache_dir()
 
@@ -534,25 +537,19 @@ def _describe_request_error(error) -> str:
 # --- argument checks -------------------------------------------------------------
 
 
-def _as_path(value, name: str) -> Path:
-    if not isinstance(value, (str, os.PathLike)) or str(value) == "":
-        raise ValueError(f"{name} must be a folder path (str or Path), got {value!r}")
-    return Path(value).expanduser()
-
-
 def _expected_checksums(checksums) -> dict[str, str]:
     expected = dict(SHA256)
     if checksums is None:
         return expected
-    if not isinstance(checksums, dict):
-        raise ValueError(f"checksums must be a dict of file name -> SHA-256, got {checksums!r}")
+    checks.instance(checksums, dict, "checksums (file name -> SHA-256)", "load_fashion_mnist")
     for name, digest in checksums.items():
         key = name.removesuffix(".gz") if isinstance(name, str) else name
         if key not in SHA256:
             raise ValueError(
                 f"checksums has an unknown file name {name!r}; known: {sorted(SHA256)}"
             )
-        if not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest.lower())):
+        checks.instance(digest, str, f"checksums[{name!r}]", "load_fashion_mnist")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest.lower()):
             raise ValueError(f"checksums[{name!r}] must be 64 hex digits (SHA-256), got {digest!r}")
         expected[key] = digest.lower()
     return expected
@@ -563,8 +560,12 @@ def _validate_mirrors(mirrors) -> tuple[str, ...]:
         return MIRRORS
     if isinstance(mirrors, str):
         mirrors = (mirrors,)
+    if not np.iterable(mirrors):
+        raise TypeError(f"mirrors must be a list of base URLs (strings), got {mirrors!r}")
     mirrors = tuple(mirrors)
-    if not mirrors or not all(isinstance(m, str) and "://" in m for m in mirrors):
+    if not all(isinstance(m, str) for m in mirrors):
+        raise TypeError(f"mirrors must be a list of base URLs (strings), got {mirrors!r}")
+    if not mirrors or not all("://" in m for m in mirrors):
         raise ValueError(f"mirrors must be a non-empty list of base URLs, got {mirrors!r}")
     return mirrors
 
@@ -575,7 +576,7 @@ def _validate_mirrors(mirrors) -> tuple[str, ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``make data``: find or download Fashion-MNIST, verify it, say where it is.
 
-    Taught in notebooks/00_start_here.ipynb. Returns the exit status.
+    Chapter 00 tells learners to run it. Returns the exit status.
     """
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.data.fashion_mnist",

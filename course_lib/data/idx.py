@@ -1,7 +1,7 @@
 """Read the IDX format, the simple binary format of MNIST and Fashion-MNIST.
 
-Taught in notebooks/10_pytorch_fashion_mnist.ipynb (where the data comes from);
-used by ``course_lib.data.fashion_mnist``.
+Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written):
+where the data comes from. Used by ``course_lib.data.fashion_mnist``.
 
 An IDX file is a header followed by the raw values, all big-endian::
 
@@ -15,6 +15,8 @@ An IDX file is a header followed by the raw values, all big-endian::
 Read as one big-endian int32, the first four bytes are the "magic number":
 2051 for Fashion-MNIST's images (uint8, 3 dimensions), 2049 for its labels
 (uint8, 1 dimension).
+
+Taught in no notebook: ``load_fashion_mnist`` reads its files with it.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class IDXFormatError(ValueError):
 def parse_idx(data: bytes, *, expected_magic: int | None = None) -> np.ndarray:
     """Parse the bytes of an (uncompressed) IDX file into an array.
 
-    Taught in notebooks/10_pytorch_fashion_mnist.ipynb.
+    Taught in chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     Args:
         data: the whole file content.

@@ -16,15 +16,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.data._checks import check_float_dtype, check_noise, check_positive_int
-from course_lib.data._random import as_generator
+from course_lib import checks
 from course_lib.data.tabular import TabularData
 
 
 class FriedmanData(NamedTuple):
     """Friedman #1 samples: unpack as ``X, y, y_clean, noise_std = data``.
 
-    Taught in notebooks/07_regression.ipynb.
+    Taught in no notebook by this name: ``make_friedman1`` returns it.
 
     Attributes:
         X: features (n_samples, n_features), uniform in [0, 1].
@@ -43,14 +42,17 @@ class FriedmanData(NamedTuple):
 def friedman1_function(X: np.ndarray) -> np.ndarray:
     """Friedman #1 without noise: ``10 sin(pi x0 x1) + 20 (x2 - 0.5)^2 + 10 x3 + 5 x4``.
 
-    Taught in notebooks/07_regression.ipynb. Columns beyond the fifth do not
-    enter the formula (they are distractors a model must learn to ignore).
+    Taught in no notebook by this name: ``make_friedman1`` computes its targets with it.
+    Columns beyond the fifth do not enter the formula (they are distractors a model
+    must learn to ignore).
 
     Shapes: ``X`` (n_samples, n_features >= 5) -> (n_samples,).
     """
-    X = np.asarray(X)
+    X = checks.real_array(X, "X", "friedman1_function")
     if X.ndim != 2 or X.shape[1] < 5:
-        raise ValueError(f"X must have shape (n_samples, >= 5 features), got {X.shape}")
+        raise ValueError(
+            f"friedman1_function: X must have shape (n_samples, >= 5 features), got {X.shape}"
+        )
     x0, x1, x2, x3, x4 = (X[:, j] for j in range(5))
     return 10 * np.sin(np.pi * x0 * x1) + 20 * (x2 - 0.5) ** 2 + 10 * x3 + 5 * x4
 
@@ -60,7 +62,8 @@ def make_friedman1(
 ) -> FriedmanData:
     """Friedman #1 regression data (Friedman, 1991, "Multivariate adaptive regression splines").
 
-    Taught in notebooks/07_regression.ipynb. ``X`` is uniform on [0, 1]^n_features,
+    Taught in notebooks/07_regression.ipynb.
+    ``X`` is uniform on [0, 1]^n_features,
     ``y = friedman1_function(X) + noise * N(0, 1)``. Because ``noise`` is known,
     the notebook can compare a model's test MSE with the floor ``noise ** 2``.
 
@@ -79,9 +82,10 @@ def make_friedman1(
         >>> X.shape, y.shape, noise_std
         ((500, 5), (500,), 1.0)
     """
-    n_samples = check_positive_int(n_samples, "n_samples")
-    n_features = check_positive_int(n_features, "n_features", minimum=5)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_samples = checks.integer(n_samples, "n_samples", "make_friedman1", minimum=1)
+    n_features = checks.integer(n_features, "n_features", "make_friedman1", minimum=5)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_friedman1", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_friedman1"), checks.rng(rng, "make_friedman1")
     X = rng.uniform(0, 1, size=(n_samples, n_features))
     y_clean = friedman1_function(X)
     y = y_clean + noise * rng.standard_normal(n_samples)
@@ -91,7 +95,8 @@ def make_friedman1(
 def load_diabetes(*, dtype=np.float32) -> TabularData:
     """scikit-learn's bundled diabetes data: 442 patients, 10 features, a disease-progression score.
 
-    Taught in notebooks/07_regression.ipynb. The features are the raw values
+    Taught in notebooks/07_regression.ipynb.
+    The features are the raw values
     (age in years, sex coded 1/2, body-mass index, blood pressure and six blood
     serum measurements), not scikit-learn's pre-scaled ones, so that the
     notebook standardizes them itself with ``Standardizer`` fitted on the
@@ -103,7 +108,7 @@ def load_diabetes(*, dtype=np.float32) -> TabularData:
     """
     from sklearn import datasets  # imported here: scikit-learn is slow to import
 
-    dtype = check_float_dtype(dtype)
+    dtype = checks.float_dtype(dtype, "load_diabetes")
     bunch = datasets.load_diabetes(scaled=False)
     return TabularData(
         bunch.data.astype(dtype), bunch.target.astype(dtype), tuple(bunch.feature_names), None

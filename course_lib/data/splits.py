@@ -1,7 +1,7 @@
 """Train/validation/test splits and k-fold cross-validation, seeded and stratified.
 
-Taught in notebooks/06_regularization.ipynb (why a validation set; k-fold) and
-used from notebooks/07_regression.ipynb on.
+Used in notebooks/02_forward_propagation.ipynb; taught in
+chapter 06 (notebooks/06_regularization.ipynb, not yet written): why a validation set, k-fold.
 
 Stratified means each class keeps its proportion in every part: for every
 class, the number of its samples in a part differs from the exact share by
@@ -13,11 +13,11 @@ less than one sample. ``stratify=None`` (the default) stratifies exactly when
 from __future__ import annotations
 
 import numbers
+from fractions import Fraction
 
 import numpy as np
 
-from course_lib.data._checks import check_positive_int
-from course_lib.data._random import as_generator
+from course_lib import checks
 
 
 def train_val_test_indices(
@@ -25,7 +25,7 @@ def train_val_test_indices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices of a train/validation/test split of ``n`` samples (or of the samples of ``y``).
 
-    Taught in notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
     Args:
         y_or_n: the targets ``y`` (shape (n,) or (n, ...)) or the number of samples.
@@ -37,9 +37,9 @@ def train_val_test_indices(
         ``(train_idx, val_idx, test_idx)``: int64 arrays that are disjoint,
         together cover ``range(n)``, each in random order.
     """
-    n, labels = _samples_and_labels(y_or_n, stratify)
-    sizes = _check_sizes(sizes)
-    rng = as_generator(rng)
+    n, labels = _samples_and_labels(y_or_n, stratify, "train_val_test_indices")
+    sizes = _check_sizes(sizes, "train_val_test_indices")
+    rng = checks.rng(rng, "train_val_test_indices")
     if labels is None:
         groups = [np.arange(n)]
     else:
@@ -56,7 +56,8 @@ def train_val_test_indices(
 def train_val_test_split(X, y, *, sizes=(0.6, 0.2, 0.2), stratify: bool | None = None, rng):
     """Split ``(X, y)`` into training, validation and test sets.
 
-    Taught in notebooks/06_regularization.ipynb; the three parts are
+    Used in notebooks/02_forward_propagation.ipynb; taught in
+    chapter 06 (notebooks/06_regularization.ipynb, not yet written). The three parts are
     ``(X, y)`` tuples, as ``course_lib.train.fit`` takes them.
 
     Args:
@@ -75,24 +76,18 @@ def train_val_test_split(X, y, *, sizes=(0.6, 0.2, 0.2), stratify: bool | None =
         >>> [len(part[1]) for part in (train, val, test)]
         [6, 2, 2]
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got X {X.shape} and y {y.shape}"
-        )
+    X, y = checks.samples(X, y, "train_val_test_split")
     indices = train_val_test_indices(y, sizes=sizes, stratify=stratify, rng=rng)
     return tuple((X[idx], y[idx]) for idx in indices)
 
 
 def kfold(
-    y_or_n, k: int = 5, *, shuffle: bool = True, rng=None, stratify: bool | None = None
+    y_or_n, k: int = 5, *, rng, shuffle: bool = True, stratify: bool | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """K-fold cross-validation: ``k`` (train_idx, val_idx) pairs whose val parts partition the data.
 
-    Taught in notebooks/06_regularization.ipynb::
-
-        for train_idx, val_idx in kfold(y, 5, rng=0):
-            model = ...; fit(model, ..., (X[train_idx], y[train_idx]))
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written): train
+    one model per fold on ``(X[train_idx], y[train_idx])`` and score it on the rest.
 
     Fold sizes differ by at most one sample; when stratified, so do the
     counts of each class across folds.
@@ -100,26 +95,36 @@ def kfold(
     Args:
         y_or_n: the targets ``y`` or the number of samples.
         k: number of folds, 2 <= k <= n.
-        shuffle: shuffle before splitting (needs ``rng``); without it, folds
-            are consecutive blocks (per class when stratified).
-        rng: ``np.random.Generator`` or int seed; required when ``shuffle``.
+        rng: ``np.random.Generator`` or int seed for the shuffling (None: fresh,
+            unpredictable randomness); pass ``rng=None`` with ``shuffle=False``.
+        shuffle: shuffle before splitting; without it, folds are consecutive
+            blocks (per class when stratified).
         stratify: True, False or None (stratify when ``y`` holds class labels).
 
     Returns:
         A list of ``k`` pairs of sorted int64 index arrays.
+
+    Example:
+        >>> [val.tolist() for _, val in kfold(7, 3, rng=None, shuffle=False)]
+        [[0, 1, 2], [3, 4], [5, 6]]
+        >>> y = np.array([0, 0, 0, 1, 1, 1])
+        >>> for train_idx, val_idx in kfold(y, 3, rng=0):   # stratified: one of each class
+        ...     print(y[val_idx].tolist(), len(train_idx))
+        [0, 1] 4
+        [0, 1] 4
+        [0, 1] 4
     """
-    n, labels = _samples_and_labels(y_or_n, stratify)
-    k = check_positive_int(k, "k", minimum=2)
+    n, labels = _samples_and_labels(y_or_n, stratify, "kfold")
+    k = checks.integer(k, "k", "kfold", minimum=2)
     if k > n:
-        raise ValueError(f"k must be at most the number of samples ({n}), got k={k}")
-    if not isinstance(shuffle, bool):
-        raise ValueError(f"shuffle must be True or False, got {shuffle!r}")
-    if shuffle:
-        if rng is None:
-            raise ValueError("kfold(shuffle=True) needs rng, e.g. rng=0 (or pass shuffle=False)")
-        order = as_generator(rng).permutation(n)
+        raise ValueError(f"kfold: k must be at most the number of samples ({n}), got k={k}")
+    if checks.boolean(shuffle, "shuffle", "kfold"):
+        order = checks.rng(rng, "kfold").permutation(n)
     elif rng is not None:
-        raise ValueError(f"rng is only used with shuffle=True, got rng={rng!r} and shuffle=False")
+        raise ValueError(
+            f"kfold: rng is only used with shuffle=True, got rng={rng!r} and shuffle=False; "
+            "pass rng=None"
+        )
     else:
         order = np.arange(n)
     fold_of = np.empty(n, dtype=np.int64)
@@ -134,56 +139,75 @@ def kfold(
     return [(everything[fold_of != fold], everything[fold_of == fold]) for fold in range(k)]
 
 
-def _samples_and_labels(y_or_n, stratify):
-    if stratify not in (None, True, False):
-        raise ValueError(f"stratify must be True, False or None, got {stratify!r}")
+def _samples_and_labels(y_or_n, stratify, where: str):
+    stratify = checks.choice(stratify, (None, True, False), "stratify", where)
     if isinstance(y_or_n, numbers.Integral) and not isinstance(y_or_n, bool):
         if stratify:
-            raise ValueError("stratify=True needs the labels y, not a number of samples")
-        return check_positive_int(y_or_n, "n"), None
+            raise ValueError(f"{where}: stratify=True needs the labels y, not a number of samples")
+        return checks.integer(y_or_n, "y_or_n (a number of samples)", where, minimum=1), None
     y = np.asarray(y_or_n)
-    if y.ndim == 0 or len(y) == 0:
-        raise ValueError(f"y must be an array of targets with at least one sample, got {y_or_n!r}")
+    if isinstance(y_or_n, bool) or y.ndim == 0:
+        raise TypeError(f"{where}: y_or_n must be the targets y (an array) or a number of "
+                        f"samples, got {y_or_n!r}")
+    if len(y) == 0:
+        raise ValueError(f"{where}: y_or_n must hold at least one sample, got an empty array")
     is_labels = y.ndim == 1 and (np.issubdtype(y.dtype, np.integer) or y.dtype == bool)
     if stratify and not is_labels:
         raise ValueError(
-            f"stratify=True needs 1-D integer class labels, got y with shape {y.shape} and "
-            f"dtype {y.dtype} (for one-hot targets pass y.argmax(axis=1))"
+            f"{where}: stratify=True needs 1-D integer class labels, got y with shape {y.shape} "
+            f"and dtype {y.dtype} (for one-hot targets pass y.argmax(axis=1))"
         )
     use_labels = is_labels if stratify is None else stratify
     return len(y), (y if use_labels else None)
 
 
-def _check_sizes(sizes) -> np.ndarray:
-    try:
-        values = np.asarray(sizes, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"sizes must be three fractions (train, val, test), got {sizes!r}"
-        ) from error
-    if values.shape != (3,) or np.any(values < 0) or values[0] <= 0 or abs(values.sum() - 1) > 1e-6:
-        raise ValueError(
-            f"sizes must be three fractions (train, val, test) >= 0 summing to 1 with train > 0, "
-            f"got {sizes!r}"
-        )
-    return values
+def _check_sizes(sizes, where: str) -> list[Fraction]:
+    """``sizes`` as three exact fractions summing to exactly 1 (floats are read as the nearest
+    fraction with a denominator up to 10**6, so 0.6 is 3/5 and 1/3 is 1/3)."""
+    message = (f"{where}: sizes must be three fractions (train, val, test) >= 0 summing to 1 "
+               f"with train > 0, got {sizes!r}")
+    if isinstance(sizes, (str, bytes)) or not np.iterable(sizes):
+        raise TypeError(message)
+    values = list(sizes)
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+        raise TypeError(message)
+    if len(values) != 3 or not all(np.isfinite(float(v)) for v in values):
+        raise ValueError(message)
+    if any(v < 0 for v in values) or values[0] <= 0 or abs(sum(values) - 1) > 1e-6:
+        raise ValueError(message)
+    fractions = [Fraction(float(v)).limit_denominator(10**6) for v in values]
+    return [f / sum(fractions) for f in fractions]
 
 
-def _allocate(group_sizes: list[int], sizes: np.ndarray) -> np.ndarray:
+def _allocate(group_sizes: list[int], sizes: list[Fraction]) -> np.ndarray:
     """How many samples of each group (class) go to each part: shape (n_groups, 3).
 
-    Each count is the exact share ``n_group * size`` rounded down or up, so
-    every class is within one sample of its exact share in every part. The
-    samples left over after rounding down go to the parts furthest behind their
-    exact total so far, so the part sizes also stay close to exact.
+    Largest remainders, kept within one sample of exact per class and overall:
+
+    - a group's count in a part is its exact share ``n_group * size`` when that
+      share is a whole number, else that share rounded down or up;
+    - the samples of a group left over after rounding down go, one each, to
+      the parts whose share is not whole, those furthest behind their exact
+      total so far first (the largest remainder, counted over the groups seen
+      so far); ties go to the earlier part.
+
+    With three parts, every part's running total then stays less than one
+    sample from exact after every group (the difference can always be kept in
+    (-1, 1): a group with one leftover has at least two parts with a fractional
+    share, one with two leftovers has three), so each part's size is its exact
+    size rounded down or up. Exact rational arithmetic keeps it deterministic
+    and free of round-off.
     """
     counts = np.zeros((len(group_sizes), len(sizes)), dtype=np.int64)
-    exact_so_far = np.zeros(len(sizes))
+    behind = [Fraction(0)] * len(sizes)  # exact total so far minus count so far, per part
     for g, n in enumerate(group_sizes):
-        exact = n * sizes
-        counts[g] = np.floor(exact)
-        exact_so_far += exact
-        behind = exact_so_far - counts[: g + 1].sum(axis=0)
-        leftover = n - counts[g].sum()
-        counts[g, np.argsort(-behind, kind="stable")[:leftover]] += 1
+        exact = [n * size for size in sizes]
+        floors = [share.numerator // share.denominator for share in exact]
+        behind = [b + share - floor for b, share, floor in zip(behind, exact, floors, strict=True)]
+        fractional = [j for j, share in enumerate(exact) if share.denominator != 1]
+        leftover = n - sum(floors)
+        for j in sorted(fractional, key=lambda j: -behind[j])[:leftover]:
+            floors[j] += 1
+            behind[j] -= 1
+        counts[g] = floors
     return counts

@@ -1,17 +1,21 @@
 """``Standardizer``: rescale every feature to mean 0 and standard deviation 1.
 
-Taught in notebooks/07_regression.ipynb (and used in notebooks/08_classification.ipynb).
+Used in notebooks/02_forward_propagation.ipynb; taught in
+notebooks/07_regression.ipynb.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course_lib import checks
+
 
 class Standardizer:
     """Subtract the training mean and divide by the training standard deviation, per feature.
 
-    Taught in notebooks/07_regression.ipynb. Fit it on the training data only,
+    Used in notebooks/02_forward_propagation.ipynb; taught in
+    notebooks/07_regression.ipynb. Fit it on the training data only,
     then transform training, validation and test data with those same
     statistics: computing them on validation or test data would leak
     information about the data the model is judged on.
@@ -31,7 +35,7 @@ class Standardizer:
     Example:
         >>> scaler = Standardizer().fit(np.array([[1.0, 10.0], [3.0, 10.0]]))
         >>> scaler.transform(np.array([[2.0, 10.0], [5.0, 10.0]])).tolist()
-        [[0.0, 0.0], [2.0, 0.0]]
+        [[0.0, 0.0], [3.0, 0.0]]
     """
 
     def __init__(self):
@@ -40,11 +44,12 @@ class Standardizer:
 
     def fit(self, X) -> Standardizer:
         """Compute the per-feature mean and std of the training data ``X`` (n_samples, ...)."""
-        X = np.asarray(X)
-        if X.ndim == 0 or len(X) == 0:
+        X = checks.real_array(X, "X", "Standardizer.fit")
+        if X.ndim == 0:
+            raise TypeError("Standardizer.fit needs an array with one row per sample, got a "
+                            "single number")
+        if len(X) == 0:
             raise ValueError(f"Standardizer.fit needs at least one sample, got shape {X.shape}")
-        if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
-            raise ValueError(f"Standardizer.fit needs real numbers, got dtype {X.dtype}")
         if not np.all(np.isfinite(X)):
             bad = tuple(int(i) for i in np.argwhere(~np.isfinite(X))[0])
             raise ValueError(
@@ -79,7 +84,7 @@ class Standardizer:
                 f"Standardizer.{method} was called before fit: call fit(X_train) first, "
                 "on the training data only"
             )
-        X = np.asarray(X)
+        X = checks.real_array(X, "X", f"Standardizer.{method}")
         if X.shape[1:] != self.mean_.shape or X.ndim == 0:
             raise ValueError(
                 f"Standardizer was fitted on samples of shape {self.mean_.shape} "

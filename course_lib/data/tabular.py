@@ -10,7 +10,8 @@ import numpy as np
 class TabularData(NamedTuple):
     """A table of samples: unpack it as ``X, y, feature_names, target_names = data``.
 
-    Taught in notebooks/07_regression.ipynb and notebooks/08_classification.ipynb.
+    Taught in no notebook by this name: ``load_breast_cancer`` and ``load_diabetes``
+    return it, and the notebooks unpack it.
 
     Attributes:
         X: features, shape (n_samples, n_features).

@@ -7,33 +7,34 @@ Samples come shuffled, and every random set takes its ``rng`` explicitly (a
 ``np.random.Generator`` or an int seed), so a seed gives the same data every time.
 
 - ``xor``: the four-row truth table (notebooks/01_xor_from_scratch.ipynb).
-- ``make_xor``: noisy points around the four corners (notebooks/01_xor_from_scratch.ipynb).
+- ``make_xor``: noisy points around the four corners (no chapter uses it yet).
 - ``make_moons``, ``make_circles``: two interleaved half circles, two rings
-  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
-- ``make_spirals``: CS231n's K interleaved spiral arms
-  (notebooks/05_optimizers.ipynb, notebooks/06_regularization.ipynb).
+  (chapter 06, not yet written).
+- ``make_spirals``: CS231n's K interleaved spiral arms (the exercises of chapters 02 and
+  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb; chapter 06, not yet
+  written).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.data._checks import check_float_dtype, check_noise, check_positive_int
-from course_lib.data._random import as_generator
+from course_lib import checks
 
 
 def xor(*, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
     """The XOR truth table: ``X`` (4, 2) with rows 00, 01, 10, 11 and ``y`` = [0, 1, 1, 0].
 
-    Taught in notebooks/01_xor_from_scratch.ipynb: no straight line separates
-    the ones from the zeros, so a network needs a hidden layer.
+    Taught in notebooks/01_xor_from_scratch.ipynb, which writes the same table out by
+    hand: no straight line separates the ones from the zeros, so a network needs a
+    hidden layer. ``course_lib.xor`` and the XOR explorer take it from here.
 
     Example:
         >>> X, y = xor()
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=check_float_dtype(dtype))
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=checks.float_dtype(dtype, "xor"))
     y = np.array([0, 1, 1, 0], dtype=np.int64)
     return X, y
 
@@ -43,9 +44,9 @@ def make_xor(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Noisy XOR: points scattered around the corners (0,0), (0,1), (1,0), (1,1).
 
-    Taught in notebooks/01_xor_from_scratch.ipynb. Each point is a corner
-    chosen uniformly plus Gaussian noise of standard deviation ``noise``; its
-    label is the XOR of the corner's coordinates.
+    Taught in no notebook (no chapter uses it yet). Each point is a corner chosen uniformly plus
+    Gaussian noise of standard deviation ``noise``; its label is the XOR of the
+    corner's coordinates.
 
     Args:
         n_samples: number of points.
@@ -56,8 +57,9 @@ def make_xor(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples")
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_samples = checks.integer(n_samples, "n_samples", "make_xor", minimum=1)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_xor", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_xor"), checks.rng(rng, "make_xor")
     corners = rng.integers(0, 2, size=(n_samples, 2))
     X = corners + noise * rng.standard_normal((n_samples, 2))
     y = corners[:, 0] ^ corners[:, 1]
@@ -69,7 +71,7 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles (the same shape as scikit-learn's ``make_moons``).
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Class 0 is the upper half circle ``(cos t, sin t)``, class 1 the lower one
     ``(1 - cos t, 0.5 - sin t)``, for ``t`` evenly spaced in [0, pi]; then
     Gaussian noise of standard deviation ``noise`` is added and the samples shuffled.
@@ -83,8 +85,9 @@ def make_moons(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_samples = checks.integer(n_samples, "n_samples", "make_moons", minimum=2)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_moons", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_moons"), checks.rng(rng, "make_moons")
     n_upper = (n_samples + 1) // 2
     t_upper = np.linspace(0, np.pi, n_upper)
     t_lower = np.linspace(0, np.pi, n_samples - n_upper)
@@ -100,7 +103,7 @@ def make_circles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric circles: class 0 on the unit circle, class 1 on radius ``factor``.
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
     Args:
         n_samples: total number of points (class 0 gets the extra one when odd).
@@ -112,10 +115,11 @@ def make_circles(
     Returns:
         ``X`` (n_samples, 2), ``y`` (n_samples,) int64 in {0, 1}.
     """
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=2)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1 (the inner radius), got {factor!r}")
+    n_samples = checks.integer(n_samples, "n_samples", "make_circles", minimum=2)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_circles", low=0)
+    factor = checks.number(factor, "factor (the inner radius)", "make_circles", low=0, high=1,
+                           low_inclusive=False, high_inclusive=False)
+    dtype, rng = checks.float_dtype(dtype, "make_circles"), checks.rng(rng, "make_circles")
     n_outer = (n_samples + 1) // 2
     t_outer = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
     t_inner = np.linspace(0, 2 * np.pi, n_samples - n_outer, endpoint=False)
@@ -131,7 +135,8 @@ def make_spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class (CS231n's spiral data set).
 
-    Taught in notebooks/05_optimizers.ipynb and notebooks/06_regularization.ipynb.
+    Used by the exercises of solutions/02_forward.ipynb and solutions/03_backprop.ipynb;
+    taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Arm ``k`` holds points at radius ``r`` in [0, 1] and angle
     ``4 r + 2 pi k / n_classes`` (plus Gaussian noise of standard deviation
     ``noise`` on the angle), so no linear model separates the classes.
@@ -147,9 +152,10 @@ def make_spirals(
         ``X`` (n_samples, 2) inside the unit disc, ``y`` (n_samples,) int64 in
         {0, ..., n_classes - 1}.
     """
-    n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-    n_samples = check_positive_int(n_samples, "n_samples", minimum=n_classes)
-    noise, dtype, rng = check_noise(noise), check_float_dtype(dtype), as_generator(rng)
+    n_classes = checks.integer(n_classes, "n_classes", "make_spirals", minimum=2)
+    n_samples = checks.integer(n_samples, "n_samples", "make_spirals", minimum=n_classes)
+    noise = checks.number(noise, "noise (a standard deviation)", "make_spirals", low=0)
+    dtype, rng = checks.float_dtype(dtype, "make_spirals"), checks.rng(rng, "make_spirals")
     counts = np.full(n_classes, n_samples // n_classes)
     counts[: n_samples % n_classes] += 1
     y = np.repeat(np.arange(n_classes), counts)

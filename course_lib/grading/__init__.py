@@ -10,11 +10,17 @@ The public interface (also the ``course`` command line, ``course_lib/cli.py``)::
 
 Solutions follow nbgrader's conventions (``notebook.py``); releasing does what
 nbgrader's generate_assignment does (``release.py``); grading restores every
-test from the source (``plan.py``) and runs the notebook in a fresh, limited
-kernel (``runner.py``, ``kernel.py``); ``gradebook.py`` grades a folder in
-parallel and writes results, the CSV gradebook and feedback (``feedback.py``).
-Exercise test cells import ``exercise_support.graded_alone`` so that each task
-is graded on its own.
+test from the source (``plan.py``), flags tampering in the learner's cells
+(``tampering.py``) and runs the notebook in a fresh, limited kernel
+(``runner.py``, ``kernel.py``), in a bubblewrap sandbox where it works
+(``sandbox.py``), whose guard undoes tampering before each test
+(``kernel_guard.py``); reasons never quote a hidden test (``reasons.py``) and
+feedback is redacted of hidden tests and solutions (``redaction.py``).
+``gradebook.py`` grades a folder (or a share of it) in parallel, merges shares,
+and writes results, the CSV gradebook and feedback (``feedback.py``);
+``exports.py`` writes files that Canvas and Moodle import. Exercise test cells
+import ``exercise_support.graded_alone`` so that each task is graded on its
+own code only.
 Taught in no notebook: this is the course's tooling.
 """
 

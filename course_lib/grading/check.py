@@ -3,6 +3,8 @@
 Only the visible tests run; the table says which tasks also have hidden tests,
 which run only when the notebook is graded and may still fail.
 Taught in notebooks/00_start_here.ipynb (how to check an exercise).
+
+Its functions are taught in no notebook: learners run ``course check``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ def check_report(result: SubmissionResult, *, notebook: Path, source: Path) -> s
         lines.append("when graded, hidden tests may still fail")
     if result.notes:
         lines += ["", "notes:"] + [f"  - {note}" for note in result.notes]
+    if result.flags:
+        lines += ["", "flagged for your instructor when graded (see the README, grading):"]
+        lines += [f"  - {flag.describe()}" for flag in result.flags]
     return "\n".join(lines)
 
 

@@ -14,7 +14,16 @@ import textwrap
 
 from course_lib.grading.results import SubmissionResult, format_points
 
-GRADEBOOK_COLUMNS = ("learner", "task", "status", "points", "max_points", "reason")
+GRADEBOOK_COLUMNS = (
+    "learner",
+    "task",
+    "status",
+    "points",
+    "max_points",
+    "reason",
+    "flags",
+    "isolation",
+)
 TOTAL = "TOTAL"
 
 
@@ -49,17 +58,33 @@ def feedback_markdown(result: SubmissionResult, *, assignment: str) -> str:
     if any(task.has_hidden_tests for task in result.tasks):
         lines += ["", "Some tasks also have hidden tests; a failing one is named by its task."]
     if result.notes:
-        lines += ["", "## Notes", ""] + [f"- {note}" for note in result.notes]
+        lines += ["", "## Notes", ""] + [f"- {_cell(note)}" for note in result.notes]
+    if result.flags:
+        lines += [
+            "",
+            "## Flagged for your instructor",
+            "",
+            "These lines look like an attempt to change how the notebook is graded; your "
+            "instructor will review them:",
+            "",
+        ]
+        lines += [f"- {_cell(flag.describe())}" for flag in result.flags]
     return "\n".join(lines) + "\n"
 
 
 def gradebook_csv(results: list[SubmissionResult]) -> str:
-    """The gradebook: one row per learner and task, then a TOTAL row per learner."""
+    """The gradebook: one row per learner and task, then a TOTAL row per learner.
+
+    ``flags`` lists, on a task's row, the tampering flags that reach its test
+    (cell, line, what) and, on the TOTAL row, all of the learner's flags;
+    ``isolation`` is the sandbox the learner's kernel ran in.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(GRADEBOOK_COLUMNS)
     for result in sorted(results, key=lambda result: result.learner):
         for task in result.tasks:
+            flags = [flag.describe() for flag in result.flags if task.grade_id in flag.tasks]
             writer.writerow(
                 [
                     result.learner,
@@ -68,6 +93,8 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
                     format_points(task.points),
                     format_points(task.max_points),
                     task.reason,
+                    "; ".join(flags),
+                    result.isolation,
                 ]
             )
         writer.writerow(
@@ -78,6 +105,8 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
                 format_points(result.score),
                 format_points(result.max_score),
                 result.reason,
+                "; ".join(flag.describe() for flag in result.flags),
+                result.isolation,
             ]
         )
     return buffer.getvalue()

@@ -1,14 +1,17 @@
 """Grading one submission against its source notebook: ``grade_submission``.
 
 Read the submission safely (``notebook.py``), restore its tests from the
-source (``plan.py``), run it in a fresh sandboxed kernel (``runner.py``,
-``kernel.py``), and turn each test's outcome into a ``TaskResult`` with a
-readable reason (``reasons.py``). Taught in no notebook; used by ``course
-check`` and ``course grade``.
+source (``plan.py``), flag tampering in the learner's cells
+(``tampering.py``), run it in a fresh sandboxed kernel (``runner.py``,
+``kernel.py``, ``sandbox.py``), turn each test's outcome into a ``TaskResult``
+with a readable reason (``reasons.py``), and remove any hidden test or
+solution line from what the learner will read (``redaction.py``). Taught in
+no notebook; used by ``course check`` and ``course grade``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -26,10 +29,13 @@ from course_lib.grading.notebook import (
     InvalidNotebookError,
     read_notebook,
 )
-from course_lib.grading.plan import Plan, Task, plan_submission, source_tasks
+from course_lib.grading.plan import Plan, Task, plan_submission, source_tasks, task_name
 from course_lib.grading.reasons import cell_note, task_outcome
+from course_lib.grading.redaction import redact, secret_lines
 from course_lib.grading.results import SubmissionResult, TaskResult
 from course_lib.grading.runner import Run, run_plan
+from course_lib.grading.sandbox import choose_isolation
+from course_lib.grading.tampering import RUN_TIME, Flag, inspect_cells
 
 
 def read_source(path: Path) -> NotebookNode:
@@ -51,6 +57,7 @@ def grade_submission(
     seed: int = 0,
     learner: str | None = None,
     isolate_network: bool = True,
+    sandbox: str = "auto",
     max_notebook_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES,
 ) -> SubmissionResult:
     """Grade the notebook ``submission`` against the solution notebook ``source``.
@@ -72,7 +79,11 @@ def grade_submission(
     learner : str, optional
         The learner's name in the result (default: the submission's file name).
     isolate_network : bool
-        Run the kernel without network where the system allows (``unshare -n``).
+        Without bubblewrap: run the kernel without network where the system allows
+        (``unshare -n``). The bubblewrap sandbox never has network.
+    sandbox : str
+        "auto" (bubblewrap where it works, else the process isolation), "bubblewrap"
+        (ValueError where it does not work) or "none" (see ``sandbox.py``).
     max_notebook_bytes : int
         Larger submissions are reported as invalid without being opened.
 
@@ -82,17 +93,17 @@ def grade_submission(
         Never raises for a bad submission (invalid files are ``status="invalid"``);
         raises ValueError or OSError for a bad *source* notebook.
 
-    Example
-    -------
-    >>> result = grade_submission(Path("solutions/01_xor.ipynb"), Path("alice.ipynb"))
-    >>> result.score, result.max_score
+    Example (grading runs a kernel, so this is not run as a doctest)::
+
+        result = grade_submission(Path("solutions/01_xor.ipynb"), Path("alice.ipynb"))
+        print(result.score, result.max_score)   # e.g. 7.0 8.0
     """
     return run_sync(grade_submission_async)(
         read_source(source),
         Path(submission),
         notebook_name=Path(source).name,
         visible_only=visible_only,
-        limits=Limits(cell_timeout, total_timeout, memory_limit, isolate_network),
+        limits=Limits(cell_timeout, total_timeout, memory_limit, isolate_network, sandbox),
         seed=seed,
         learner=learner,
         max_notebook_bytes=max_notebook_bytes,
@@ -113,6 +124,7 @@ async def grade_submission_async(
     """``grade_submission`` for an already-read source, as a coroutine (for batches)."""
     learner = learner or Path(submission).stem
     tasks = source_tasks(source)
+    isolation = choose_isolation(limits.sandbox)
     try:
         notebook = read_notebook(submission, max_bytes=max_notebook_bytes)
         data = Path(submission).read_bytes()
@@ -121,7 +133,16 @@ async def grade_submission_async(
     except OSError as error:
         return invalid_result(learner, tasks, f"the file cannot be read: {error.strerror}")
     plan = plan_submission(source, notebook, visible_only=visible_only)
-    run = await run_plan(plan, notebook=data, notebook_name=notebook_name, limits=limits, seed=seed)
+    flags = inspect_plan(plan)
+    run = await run_plan(
+        plan,
+        notebook=data,
+        notebook_name=notebook_name,
+        limits=limits,
+        seed=seed,
+        isolation=isolation,
+    )
+    flags += run_time_flags(plan, run)
     results = [_task_result(task, plan, run, limits) for task in tasks]
     notes = [*plan.notes]
     for segment, outcome in zip(plan.segments, run.segments, strict=True):
@@ -129,7 +150,80 @@ async def grade_submission_async(
         if segment.task is None and note:
             notes.append(note)
     notes += run.notes
-    return SubmissionResult(learner, results, "graded", "", notes, round(run.seconds, 2))
+    result = SubmissionResult(
+        learner,
+        results,
+        "graded",
+        "",
+        notes,
+        round(run.seconds, 2),
+        isolation=run.isolation,
+        flags=flags,
+    )
+    if visible_only:
+        return result  # course check: the learner's own machine, visible tests, full messages
+    own_code = [segment.code for segment in plan.segments if segment.learners]
+    return redact_result(result, secret_lines(source, known=own_code))
+
+
+def inspect_plan(plan: Plan) -> list[Flag]:
+    """The tampering flags of the learner's cells, each with the tasks whose tests follow it."""
+    learner_cells = [
+        (segment.cell, segment.code)
+        for segment in plan.segments
+        if segment.learners and segment.cell is not None
+    ]
+    others = [segment.code for segment in plan.segments if not segment.learners]
+    flags = inspect_cells(learner_cells, other_sources=others)
+    return [replace(flag, tasks=_tasks_after(plan, flag.cell)) for flag in flags]
+
+
+def _tasks_after(plan: Plan, cell: int | None) -> tuple[str, ...]:
+    """The tasks whose tests run after the first segment of learner cell ``cell``."""
+    tasks: list[str] = []
+    started = False
+    for segment in plan.segments:
+        started = started or (segment.learners and segment.cell == cell)
+        if started and segment.task is not None and segment.task not in tasks:
+            tasks.append(segment.task)
+    return tuple(tasks)
+
+
+def run_time_flags(plan: Plan, run: Run) -> list[Flag]:
+    """A flag for every test before which the kernel guard had to put something back."""
+    flags = []
+    for index, names in sorted(run.restored.items()):
+        task = plan.segments[index].task
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        flags.append(
+            Flag(
+                None,
+                None,
+                RUN_TIME,
+                f"before the test of task '{task_name(task)}': {shown} had been replaced "
+                "and were put back",
+                (task,),
+            )
+        )
+    return flags
+
+
+def redact_result(result: SubmissionResult, secrets: list[str]) -> SubmissionResult:
+    """``result`` with every secret line removed from the texts a learner reads."""
+    redactions: list[dict] = []
+
+    def clean(text: str, where: str) -> str:
+        text, found = redact(text, secrets)
+        redactions.extend({"where": where, "line": line} for line in found)
+        return text
+
+    tasks = [
+        replace(task, reason=clean(task.reason, f"the reason of task '{task.task}'"))
+        for task in result.tasks
+    ]
+    notes = [clean(note, f"note {number}") for number, note in enumerate(result.notes, 1)]
+    reason = clean(result.reason, "the submission's reason")
+    return replace(result, tasks=tasks, notes=notes, reason=reason, redactions=redactions)
 
 
 def invalid_result(learner: str, tasks: list[Task], reason: str) -> SubmissionResult:
@@ -168,7 +262,7 @@ def _task_result(task: Task, plan: Plan, run: Run, limits: Limits) -> TaskResult
             "answers into a fresh copy of the exercise",
         )
     learner_cells = {
-        outcome.execution_count: segment.cell
+        outcome.execution_count: (segment.cell, segment.code)
         for segment, outcome in zip(plan.segments, run.segments, strict=True)
         if segment.task is None and segment.cell and outcome.execution_count is not None
     }

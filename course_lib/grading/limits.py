@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 GIB = 2**30
+SANDBOX_CHOICES = ("auto", "bubblewrap", "none")  # sandbox.py documents them
 
 DEFAULT_CELL_TIMEOUT = 60.0
 DEFAULT_TOTAL_TIMEOUT = 300.0
@@ -31,14 +32,16 @@ class Limits:
 
     ``cell_timeout``: one cell; ``total_timeout``: the whole notebook, kernel
     start included; ``memory_limit``: the kernel's address space (None: no
-    limit); ``isolate_network``: no network for the kernel where ``unshare -n``
-    works. Raises ValueError for a limit that is not positive.
+    limit); ``isolate_network``: without bubblewrap, no network for the kernel
+    where ``unshare -n`` works; ``sandbox``: "auto", "bubblewrap" or "none"
+    (``sandbox.py``). Raises ValueError for a limit that is not positive.
     """
 
     cell_timeout: float = DEFAULT_CELL_TIMEOUT
     total_timeout: float = DEFAULT_TOTAL_TIMEOUT
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     isolate_network: bool = True
+    sandbox: str = "auto"
 
     def __post_init__(self):
         for name in ("cell_timeout", "total_timeout"):
@@ -46,6 +49,8 @@ class Limits:
                 raise ValueError(
                     f"{name} must be a positive number of seconds, got {getattr(self, name)!r}"
                 )
+        if self.sandbox not in SANDBOX_CHOICES:
+            raise ValueError(f"sandbox must be one of {SANDBOX_CHOICES}, got {self.sandbox!r}")
         if self.memory_limit is not None and self.memory_limit <= 0:
             raise ValueError(
                 f"memory_limit must be a positive number of bytes or None, got "

@@ -57,14 +57,22 @@ class Segment:
 
     ``cell`` is the 1-based number of the learner's cell it comes from (None
     for a test cell the grader put back); ``task`` is the grade_id of the
-    test it belongs to (None for the learner's own code); ``hidden`` marks
-    hidden-test code, whose text never reaches feedback.
+    test it belongs to (None for other code); ``hidden`` marks hidden-test
+    code, whose text never reaches feedback; ``instructor`` marks a read-only
+    cell restored from the source (the rest, with ``task`` None, is the
+    learner's own code).
     """
 
     code: str
     cell: int | None = None
     task: str | None = None
     hidden: bool = False
+    instructor: bool = False
+
+    @property
+    def learners(self) -> bool:
+        """Whether this is the learner's own code (not a test, not an instructor cell)."""
+        return self.task is None and not self.instructor
 
 
 @dataclass
@@ -196,7 +204,7 @@ def plan_submission(
             ):
                 plan.segments.append(Segment(segment.code, number, identifier, segment.hidden))
         else:
-            plan.segments.append(Segment(cell.source, number))
+            plan.segments.append(Segment(cell.source, number, instructor=original is not None))
     return plan
 
 

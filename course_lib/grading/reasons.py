@@ -4,15 +4,20 @@
 - an unfilled exercise (``NotImplementedError``): "not implemented yet";
 - any other exception: its type and message, and the learner's own line
   ("in cell 5, line 3: `return 1 / (1 + np.exp(z))`");
-- a hidden test: only that it failed, and the learner's own line; never the
-  hidden test's code or message;
+- a hidden test: only that it failed, the type of an exception if it is one
+  of Python's or NumPy's, and the learner's own line; never the hidden test's
+  code, its message, or any text the learner's code produced (a learner could
+  fill an exception message or a class name with a hidden test it captured);
 - the grader's own limits in plain words (time, memory, a dead kernel).
 
+The learner's line is quoted from the grader's copy of the learner's cell
+(the kernel only says which cell and line), never from the traceback's text.
 Tracebacks are read without their ANSI colour codes. Taught in no notebook.
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 
@@ -24,6 +29,19 @@ MAX_REASON = 600
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FRAME = re.compile(r"^(?:Cell|Input) In ?\[(\d+)\], line (\d+)", re.MULTILINE)
 _ARROW = re.compile(r"^-+> ?(\d+)\s?(.*)$", re.MULTILINE)
+
+
+# Exception types a hidden test's reason may name: Python's and NumPy's own.
+KNOWN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+) | {"LinAlgError", "AxisError", "StdinNotImplementedError"}
+
+
+def exception_name(name: str) -> str:
+    """``name`` if it is a known exception type, else words that say nothing of it."""
+    return name if name in KNOWN_EXCEPTIONS else "an exception of its own type"
 
 
 def strip_ansi(text: str) -> str:
@@ -61,21 +79,29 @@ def traceback_frames(traceback: list[str]) -> list[Frame]:
     return frames
 
 
-def learner_line(run: SegmentRun, learner_cells: dict[int, int]) -> str:
+def learner_line(run: SegmentRun, learner_cells: dict[int, tuple[int, str]]) -> str:
     """`` (in cell 5, line 3: `...`)`` for the innermost frame in the learner's own cells.
 
     ``learner_cells`` maps the kernel's execution count of each learner cell
-    to its 1-based number in the learner's notebook.
+    to its 1-based number in the learner's notebook and its source, from
+    which the line is quoted.
     """
     for frame in reversed(traceback_frames(run.traceback)):
         if frame.execution_count in learner_cells:
-            code = f": `{shorten(frame.code, 80)}`" if frame.code else ""
-            return f" (in cell {learner_cells[frame.execution_count]}, line {frame.line}{code})"
+            number, source = learner_cells[frame.execution_count]
+            lines = source.split("\n")
+            text = lines[frame.line - 1].strip() if 0 < frame.line <= len(lines) else ""
+            code = f": `{shorten(text, 80)}`" if text else ""
+            return f" (in cell {number}, line {frame.line}{code})"
     return ""
 
 
 def task_outcome(
-    segment: Segment, run: SegmentRun, *, learner_cells: dict[int, int], memory_limit: int | None
+    segment: Segment,
+    run: SegmentRun,
+    *,
+    learner_cells: dict[int, tuple[int, str]],
+    memory_limit: int | None,
 ) -> tuple[str, str]:
     """The (status, reason) of a task whose first unsuccessful segment is ``segment``.
 
@@ -99,7 +125,7 @@ def task_outcome(
     if segment.hidden:
         if name == "AssertionError":
             return "fail", "a hidden test failed"
-        return "error", f"a hidden test failed: your code raised {name}{where}"
+        return "error", f"a hidden test failed: your code raised {exception_name(name)}{where}"
     message = strip_ansi(run.evalue).strip()
     if name == "AssertionError":
         if message:

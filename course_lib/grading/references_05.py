@@ -16,8 +16,10 @@ scheduler, a subclass of ``course_lib.optim.LRScheduler`` that writes ``factor(s
   half cosine down to 0 at ``total_epochs``, and 0 after.
 
 ``optim_references`` holds the course's version of each, with the exercise's names and
-signatures. The tasks share no function, so a task is graded on its own without
-``graded_alone``: each class subclasses ``Optimizer`` (or ``LRScheduler``) directly.
+signatures. The tasks share no code, so no task depends on another: each class subclasses
+``Optimizer`` (or ``LRScheduler``) directly. Every check runs the learner's ``update`` (or
+``factor``) through ``graded_alone`` (``course_lib.grading.exercise_support``), which refuses
+one that gets its result from course_lib's reference versions.
 
 The checks return a :class:`Report` whose message says what was expected and what came
 back; the test cells assert ``report.ok, report.message``. ``compare_with_torch`` imports
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib.grading.exercise_support import graded_alone
 from course_lib.nn.module import Parameter
 from course_lib.optim.lr_scheduler import LRScheduler
 from course_lib.optim.optimizer import Optimizer
@@ -49,6 +52,7 @@ __all__ = [
     "compare_with_torch",
     "fixed_array_steps",
     "float32_promises",
+    "graded",
     "optim_references",
 ]
 
@@ -195,7 +199,7 @@ def _course_lib_names(function) -> list[str]:
         code = codes.pop()
         codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
         for name in code.co_names:
-            if name in ("course_lib", "torch"):
+            if name.split(".")[0] in ("course_lib", "torch"):  # also `import course_lib.optim`
                 found.append(name)
                 continue
             value = function.__globals__.get(name)
@@ -238,6 +242,28 @@ def check_own_class(cls, name: str, method: str = "update") -> Report:
         return Report(False, f"{name}.{method} uses {', '.join(used)} from course_lib or torch; "
                              "compute the update with NumPy yourself")
     return PASSED
+
+
+def graded(cls, method: str = "update"):
+    """``cls`` with its ``method`` run through ``graded_alone``, if ``cls`` is the learner's.
+
+    For a class defined in the notebook (``__main__``) this returns a subclass whose
+    ``method`` calls the learner's under ``graded_alone``'s check: if any code of course_lib
+    runs inside it (a call to an optimizer or scheduler of course_lib, however imported),
+    the call raises AssertionError naming it. Only ``Parameter``'s module may run (its
+    properties, ``p.shape``). Classes of course_lib itself (the references) are returned
+    as they are. Every check below runs the learner's class through this.
+    """
+    if not inspect.isclass(cls) or cls.__module__ != "__main__" or \
+            not inspect.isfunction(vars(cls).get(method)):
+        return cls
+    checked = graded_alone(vars(cls)[method], {}, allowed=[Parameter])
+
+    def run_checked(self, *args, **kwargs):
+        return checked(self, *args, **kwargs)
+
+    run_checked.__name__ = method
+    return type(cls.__name__, (cls,), {method: run_checked, "__module__": cls.__module__})
 
 
 # ---- the problems the optimizers are run on -----------------------------------------------------
@@ -323,6 +349,7 @@ def compare_with_torch(cls, kwargs: dict, torch_name: str, torch_kwargs: dict, *
         tolerance: the largest relative error accepted.
     """
     lr_changes = dict(lr_changes or {})
+    cls = graded(cls)
     start, gradients = _problem(shapes, seed, steps, grad_scale)
     setup = (f"{len(shapes)} float64 parameters of shapes {list(shapes)}, {steps} steps, "
              f"hyper-parameters {kwargs}" + (f", parameter groups {groups}" if groups else "")
@@ -372,7 +399,7 @@ def fixed_array_steps(cls, kwargs: dict, steps: int = 3) -> list[np.ndarray]:
     ``t`` (1-based) is ``linspace(-0.5, 0.5, 6).reshape(2, 3) * (1 + 0.5 t)``, whatever ``w``.
     """
     p = Parameter(np.linspace(-0.4, 0.6, 6).reshape(2, 3))
-    optimizer = cls([p], **kwargs)
+    optimizer = graded(cls)([p], **kwargs)
     history = []
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
@@ -408,7 +435,7 @@ def float32_promises(cls, kwargs: dict, state_names: Sequence[str], steps: int =
               Parameter(rng.normal(size=(5,)).astype(np.float32))]
     arrays = [p.data for p in params]
     starts = [p.data.copy() for p in params]
-    optimizer = cls(params, **kwargs)
+    optimizer = graded(cls)(params, **kwargs)
     for t in range(steps):
         optimizer.zero_grad()
         for p in params:
@@ -452,7 +479,7 @@ def scheduler_lrs(cls, base_lrs: Sequence[float], epochs: int, **kwargs) -> np.n
     with ``cls(optimizer, **kwargs)`` stepped once per epoch on a course_lib SGD."""
     groups = [{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in base_lrs]
     optimizer = SGD(groups, lr=base_lrs[0])
-    scheduler = cls(optimizer, **kwargs)
+    scheduler = graded(cls, "factor")(optimizer, **kwargs)
     lrs = []
     for _ in range(epochs):
         lrs.append([group["lr"] for group in optimizer.param_groups])
@@ -490,7 +517,7 @@ def compare_schedule(cls, *, base_lrs: Sequence[float] = (0.1,), warmup_epochs: 
     setup = f"{cls.__name__}(optimizer, {', '.join(f'{k}={v}' for k, v in kwargs.items())})"
     reference = _WarmupCosineLR.factor
     epochs = total_epochs + 1 + extra_epochs
-    scheduler = cls(SGD([Parameter(np.zeros(2))], lr=1.0), **kwargs)
+    scheduler = graded(cls, "factor")(SGD([Parameter(np.zeros(2))], lr=1.0), **kwargs)
     for epoch in range(epochs):
         got = float(scheduler.factor(epoch))
         expected = reference(types.SimpleNamespace(**kwargs), epoch)

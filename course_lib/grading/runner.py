@@ -8,10 +8,15 @@ must not fill the grader's memory).
 
 - Before the learner's code, a silent setup request seeds ``random`` and
   NumPy's legacy global generator with the grading seed (``PYTHONHASHSEED`` is
-  set in the kernel's environment).
+  set in the kernel's environment) and records what ``kernel_guard.py``
+  protects.
+- Before every test segment, a request that runs no cell code puts back
+  whatever the learner replaced since (``np.isclose``, IPython's AST
+  transformers...); what it put back is reported (``Run.restored``).
 - A test segment passes only if the kernel replies "ok" *and* a random token
   assigned by a line the grader appends to the segment is then found in the
-  kernel: proof that the test ran to its last line.
+  kernel: proof that the test ran to its last line. The same request removes
+  the test's source from the kernel's history and line cache.
 - A segment over the per-cell limit is interrupted (SIGINT), and the notebook
   goes on if the kernel answers within ``INTERRUPT_GRACE`` seconds; otherwise,
   or when the total limit is reached, or when the kernel dies, the kernel is
@@ -22,13 +27,13 @@ Taught in no notebook; used by ``course check`` and ``course grade``.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import logging
+import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from queue import Empty
 
 import nbformat
@@ -44,10 +49,19 @@ from course_lib.grading.kernel import (
 )
 from course_lib.grading.limits import BARE_KERNEL_ADDRESS_SPACE, Limits
 from course_lib.grading.plan import Plan, Segment, task_name
+from course_lib.grading.sandbox import (
+    BUBBLEWRAP,
+    PROCESS,
+    RunFolder,
+    isolation_name,
+    run_folder,
+)
 
 INTERRUPT_GRACE = 5.0
 STARTUP_TIMEOUT = 60.0
+STARTUP_GUARD = 30.0  # seconds for the setup request (it imports NumPy and course_lib)
 CHECKPOINT = "__course_grading_checkpoint__"
+GUARD = "__import__('course_lib.grading.kernel_guard', fromlist=['kernel_guard'])"
 
 _log = logging.getLogger("course_lib.grading.kernel")
 _log.addHandler(logging.NullHandler())
@@ -75,11 +89,18 @@ class SegmentRun:
 
 @dataclass
 class Run:
-    """The outcome of every segment, in plan order, and why the run stopped early (if it did)."""
+    """The outcome of every segment, in plan order, and why the run stopped early (if it did).
+
+    ``isolation`` names the sandbox the kernel ran in (``sandbox.isolation_name``);
+    ``restored`` holds, for the index of each test segment before which the
+    kernel guard had to put something back, what it put back.
+    """
 
     segments: list[SegmentRun]
     notes: list[str]
     seconds: float
+    isolation: str = PROCESS
+    restored: dict[int, list[str]] = field(default_factory=dict)
 
 
 def describe_segment(segment: Segment) -> str:
@@ -123,38 +144,51 @@ class _GradingClient(NotebookClient):
 
 
 async def run_plan(
-    plan: Plan, *, notebook: bytes, notebook_name: str, limits: Limits, seed: int
+    plan: Plan,
+    *,
+    notebook: bytes,
+    notebook_name: str,
+    limits: Limits,
+    seed: int,
+    isolation: str = PROCESS,
 ) -> Run:
     """Run ``plan`` in a fresh kernel whose working folder holds only ``notebook``.
 
+    ``isolation`` is ``"bubblewrap"`` or ``"process"`` (``sandbox.choose_isolation``).
     Never raises for anything the learner's code does; returns one
     ``SegmentRun`` per segment of the plan.
     """
     started = time.monotonic()
     deadline = started + limits.total_timeout
-    # One short-named folder per run: the kernel's sockets and settings in
-    # kernel/ (Unix socket paths must stay under about 100 bytes), the learner's
-    # working folder in work/.
-    with tempfile.TemporaryDirectory(prefix="course-grading-", ignore_cleanup_errors=True) as top:
-        runtime, work = Path(top, "kernel"), Path(top, "work")
-        runtime.mkdir()
-        work.mkdir()
-        (work / notebook_name).write_bytes(notebook)
-        runner = _Runner(plan, runtime, work, limits, seed, deadline)
+    # One short-named, locked folder per run (sandbox.run_folder): the kernel's
+    # sockets in kernel/ (Unix socket paths must stay under about 100 bytes),
+    # the learner's working folder in work/.
+    with run_folder() as folder:
+        (folder.work / notebook_name).write_bytes(notebook)
+        runner = _Runner(plan, folder, limits, seed, deadline, isolation)
         try:
             await runner.run()
         finally:
             await runner.stop_kernel()
-    return Run(runner.outcomes, runner.notes, time.monotonic() - started)
+    network = isolation == PROCESS and not runner.km_isolates_network
+    return Run(
+        runner.outcomes,
+        runner.notes,
+        time.monotonic() - started,
+        isolation_name(isolation, network=network),
+        runner.restored,
+    )
 
 
 class _Runner:
-    def __init__(self, plan, runtime, work, limits, seed, deadline):
-        self.plan, self.runtime, self.work = plan, runtime, work
+    def __init__(self, plan, folder: RunFolder, limits, seed, deadline, isolation):
+        self.plan, self.folder = plan, folder
         self.limits, self.seed, self.deadline = limits, seed, deadline
+        self.isolation = isolation
         self.outcomes: list[SegmentRun] = []
         self.notes: list[str] = []
         self.tokens: dict[int, str] = {}
+        self.restored: dict[int, list[str]] = {}
         cells = []
         for index, segment in enumerate(plan.segments):
             code = segment.code
@@ -162,10 +196,18 @@ class _Runner:
                 self.tokens[index] = secrets.token_hex(8)
                 code = f"{code}\n{CHECKPOINT} = {self.tokens[index]!r}"
             cells.append(nbformat.v4.new_code_cell(code))
+        self.km_isolates_network = limits.isolate_network and network_isolation_available()
+        self.environment = kernel_environment(seed=seed, folder=folder, isolation=isolation)
+        # The kernel ends itself when this pipe closes: when the grader dies, however it
+        # dies (bwrap's --die-with-parent misses a grader killed while the sandbox starts).
+        self.pipe = os.pipe() if isolation == BUBBLEWRAP else None
         self.km = GradingKernelManager(
-            runtime_dir=runtime,
+            folder=folder,
             memory_limit=limits.memory_limit,
-            isolate_network=limits.isolate_network and network_isolation_available(),
+            isolate_network=self.km_isolates_network,
+            isolation=isolation,
+            environment=self.environment,
+            grader_pipe=self.pipe[0] if self.pipe else None,
             log=_log,
         )
         self.client = _GradingClient(
@@ -210,9 +252,15 @@ class _Runner:
             self.notes.append(reason)
             self.outcomes = [SegmentRun("not-run", message=reason) for _ in segments]
             return
-        setup = await self._request(SETUP_CODE.format(seed=self.seed), timeout=INTERRUPT_GRACE)
+        setup = await self._request(
+            SETUP_CODE.format(seed=self.seed),
+            timeout=STARTUP_GUARD,
+            user_expressions={"guard": f"{GUARD}.snapshot()"},
+        )
         if setup is None or setup["content"]["status"] != "ok":
             self.notes.append("the grading seeds could not be set in the kernel")
+        elif setup["content"].get("user_expressions", {}).get("guard", {}).get("status") != "ok":
+            self.notes.append("the kernel guard could not start in the kernel")
         for index, segment in enumerate(segments):
             if self._remaining() <= 0.01:
                 self._stop_all(
@@ -237,19 +285,34 @@ class _Runner:
             self.notes.append(message)
 
     async def _start_kernel(self) -> None:
-        environment = kernel_environment(seed=self.seed, runtime_dir=self.runtime)
         # The kernel's own output (start-up errors, C libraries' messages) goes to a
         # log, not to the grader's terminal; the learner's output goes through the kernel.
-        with open(self.runtime / "kernel.log", "wb") as log:
-            await self.client.async_start_new_kernel(
-                cwd=str(self.work), env=environment, stdout=log, stderr=log
-            )
+        extra = {"pass_fds": (self.pipe[0],)} if self.pipe else {}
+        with open(self.folder.log, "wb") as log:
+            try:
+                await self.client.async_start_new_kernel(
+                    cwd=str(self.folder.work), env=self.environment, stdout=log, stderr=log, **extra
+                )
+            finally:
+                self._close_pipe(read_end_only=True)
         await self.client.async_start_new_kernel_client()
+
+    def _close_pipe(self, *, read_end_only: bool = False) -> None:
+        """Close the grader's copies of the pipe's ends (the kernel keeps its read end)."""
+        if self.pipe is None:
+            return
+        read_end, write_end = self.pipe
+        for descriptor in (read_end,) if read_end_only else (read_end, write_end):
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass  # already closed
+        self.pipe = (-1, write_end) if read_end_only else None
 
     def _kernel_error(self, error: Exception) -> str:
         """The last line the kernel logged (its own error), else the client's error."""
         try:
-            lines = (self.runtime / "kernel.log").read_text(errors="replace").splitlines()
+            lines = self.folder.log.read_text(errors="replace").splitlines()
         except OSError:
             lines = []
         last = next((line.strip() for line in reversed(lines) if line.strip()), "")
@@ -257,8 +320,10 @@ class _Runner:
 
     async def _run_segment(self, index: int, segment: Segment) -> SegmentRun:
         cell = self.client.nb.cells[index]
-        cell_limited = self.limits.cell_timeout < self._remaining()
         where = describe_segment(segment)
+        if segment.task is not None:
+            await self._guard_before_test(index)
+        cell_limited = self.limits.cell_timeout < self._remaining()
         try:
             await self.client.async_execute_cell(cell, index)
         except CellTimeoutError:
@@ -282,7 +347,8 @@ class _Runner:
             return SegmentRun("stopped", message=await self._death_message(where))
         reply = self.replies.get(index, {}).get("content", {})
         if reply.get("status") == "ok":
-            if index in self.tokens and not await self._checkpoint_reached(index):
+            count = reply.get("execution_count")
+            if index in self.tokens and not await self._checkpoint_reached(index, count):
                 return SegmentRun(
                     "unconfirmed",
                     message="the test did not run to its end (the kernel "
@@ -299,14 +365,33 @@ class _Runner:
             )
         return SegmentRun("error", ename="KernelError", evalue=f"the kernel replied {reply!r}")
 
-    async def _checkpoint_reached(self, index: int) -> bool:
-        reply = await self._request(
-            "", timeout=INTERRUPT_GRACE, user_expressions={"checkpoint": CHECKPOINT}
-        )
+    async def _checkpoint_reached(self, index: int, execution_count) -> bool:
+        expressions = {"checkpoint": CHECKPOINT}
+        if isinstance(execution_count, int):
+            expressions["forget"] = f"{GUARD}.forget({execution_count})"
+        reply = await self._request("", timeout=INTERRUPT_GRACE, user_expressions=expressions)
         if reply is None:
             return False
         value = reply["content"].get("user_expressions", {}).get("checkpoint", {})
         return value.get("data", {}).get("text/plain") == repr(self.tokens[index])
+
+    async def _guard_before_test(self, index: int) -> None:
+        """Ask the kernel guard to put back what the learner replaced; record what it did."""
+        reply = await self._request(
+            "", timeout=INTERRUPT_GRACE, user_expressions={"guard": f"{GUARD}.before_test()"}
+        )
+        if reply is None:
+            return  # the kernel is busy or dead: the test's own run will say so
+        value = reply["content"].get("user_expressions", {}).get("guard", {})
+        if value.get("status") != "ok":
+            self.restored[index] = ["the kernel guard itself (it failed to run)"]
+            return
+        try:
+            restored = ast.literal_eval(value.get("data", {}).get("text/plain", "[]"))
+        except (ValueError, SyntaxError):
+            restored = ["the kernel guard itself (its answer was altered)"]
+        if restored:
+            self.restored[index] = [str(name)[:200] for name in restored][:20]
 
     async def _request(self, code: str, *, timeout: float, user_expressions=None) -> dict | None:
         """Send a silent execute request; its reply, or None if none came in ``timeout`` s."""
@@ -343,6 +428,8 @@ class _Runner:
                 if code is not None:
                     break
                 await asyncio.sleep(0.05)
+        if self.isolation == BUBBLEWRAP and code is not None and code > 128:
+            code = -(code - 128)  # bwrap exits with 128 + N when the kernel died of signal N
         await self.stop_kernel()
         limit = self.limits.memory_limit
         hint = (
@@ -365,6 +452,7 @@ class _Runner:
         except Exception as error:  # never let cleanup hide the result
             _log.warning("could not stop the grading kernel: %s", error)
         finally:
+            self._close_pipe()
             if self.client.kc is not None:
                 self.client.kc.stop_channels()
                 self.client.kc = None

@@ -20,7 +20,7 @@ class ReLU(Module):
         >>> ReLU()(np.array([[-1.0, 2.0]]))
         array([[0., 2.]])
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def forward(self, x):
@@ -34,7 +34,7 @@ class ReLU(Module):
 class Sigmoid(Module):
     r""":math:`\sigma(x) = 1 / (1 + e^{-x})`, stable for large :math:`|x|`. Shapes: any -> same.
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def forward(self, x):
@@ -48,7 +48,7 @@ class Sigmoid(Module):
 class Tanh(Module):
     r""":math:`\tanh(x)`. Shapes: any -> same.
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def forward(self, x):
@@ -62,7 +62,7 @@ class Tanh(Module):
 class LeakyReLU(Module):
     r""":math:`x` if :math:`x > 0` else :math:`\text{negative\_slope} \cdot x`. Shapes: any -> same.
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def __init__(self, negative_slope: float = 0.01):
@@ -83,7 +83,7 @@ class LeakyReLU(Module):
 class ELU(Module):
     r""":math:`x` if :math:`x > 0` else :math:`\alpha (e^x - 1)`. Shapes: any -> same.
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def __init__(self, alpha: float = 1.0):
@@ -108,7 +108,7 @@ class Softmax(Module):
     training, feed logits to ``CrossEntropyLoss`` instead: it fuses the
     softmax with the log and is cheaper and more accurate.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, dim: int = -1):
@@ -131,7 +131,7 @@ class LogSoftmax(Module):
 
     Shapes: as Softmax.
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, dim: int = -1):

@@ -1,6 +1,6 @@
 """Containers: ``Sequential`` (layers applied one after another) and ``ModuleList``.
 
-Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written), where
+Taught in notebooks/04_initialization.ipynb, where
 deep networks are built as a ``Sequential``.
 """
 
@@ -65,7 +65,7 @@ class Sequential(_NumberedModules):
         >>> [name for name, _ in model.named_parameters()]
         ['0.weight', '0.bias', '2.weight', '2.bias']
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def __init__(self, *layers: Module):
@@ -116,7 +116,7 @@ class ModuleList(_NumberedModules):
         >>> len(layers), [name for name, _ in layers.named_parameters()][:2]
         (3, ['0.weight', '0.bias'])
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def forward(self, *args, **kwargs):

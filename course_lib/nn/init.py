@@ -6,7 +6,7 @@ it (hence the trailing underscore), drawing from an explicit ``rng``: a
 For a weight of shape (out_features, in_features), ``fan_in`` is
 in_features and ``fan_out`` is out_features.
 
-Taught in notebooks/04_initialization.ipynb, not yet written, which derives Xavier/Glorot and
+Taught in notebooks/04_initialization.ipynb, which derives Xavier/Glorot and
 Kaiming/He from keeping the variance of activations (or gradients) constant
 through depth.
 
@@ -53,7 +53,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     For leaky_relu, ``param`` is the negative slope (default 0.01).
 
-    Taught in notebooks/04_initialization.ipynb, not yet written.
+    Taught in notebooks/04_initialization.ipynb.
     """
     if nonlinearity in _LINEAR_LIKE:
         return 1.0
@@ -94,7 +94,7 @@ def _fan(array: np.ndarray, mode: str, where: str) -> int:
 def zeros_(tensor):
     """Fill with 0.
 
-    Taught in notebooks/04_initialization.ipynb, not yet written (the symmetry problem).
+    Taught in notebooks/04_initialization.ipynb (the symmetry problem).
     """
     _array(tensor, "zeros_")[...] = 0
     return tensor
@@ -103,7 +103,7 @@ def zeros_(tensor):
 def ones_(tensor):
     """Fill with 1.
 
-    Taught in notebooks/04_initialization.ipynb, not yet written.
+    Taught in notebooks/04_initialization.ipynb.
     """
     _array(tensor, "ones_")[...] = 1
     return tensor
@@ -112,7 +112,7 @@ def ones_(tensor):
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, rng=None):
     r"""Fill with samples of :math:`\mathcal U(a, b)`.
 
-    Taught in notebooks/04_initialization.ipynb, not yet written.
+    Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "uniform_")
     a = checks.number(a, "a", "uniform_")
@@ -124,7 +124,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, rng=None):
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, rng=None):
     r"""Fill with samples of :math:`\mathcal N(\text{mean}, \text{std}^2)`.
 
-    Taught in notebooks/04_initialization.ipynb, not yet written.
+    Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "normal_")
     mean = checks.number(mean, "mean", "normal_")
@@ -138,7 +138,7 @@ def xavier_uniform_(tensor, gain: float = 1.0, *, rng=None):
 
     :math:`b = \text{gain}\sqrt{6/(\text{fan\_in}+\text{fan\_out})}`, so the
     variance is :math:`\text{gain}^2 \cdot 2/(\text{fan\_in}+\text{fan\_out})`
-    (Glorot & Bengio, 2010). Taught in notebooks/04_initialization.ipynb, not yet written.
+    (Glorot & Bengio, 2010). Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "xavier_uniform_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
@@ -154,7 +154,7 @@ def xavier_normal_(tensor, gain: float = 1.0, *, rng=None):
 
     :math:`\sigma = \text{gain}\sqrt{2/(\text{fan\_in}+\text{fan\_out})}`.
 
-    Taught in notebooks/04_initialization.ipynb, not yet written.
+    Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "xavier_normal_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
@@ -172,7 +172,7 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in",
     ``gain = calculate_gain(nonlinearity, a)`` (``a``: the negative slope of
     a leaky ReLU); ``mode="fan_in"`` keeps the variance of activations in the
     forward pass, "fan_out" that of gradients in the backward pass (He et al.,
-    2015). Taught in notebooks/04_initialization.ipynb, not yet written.
+    2015). Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "kaiming_uniform_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)
@@ -190,7 +190,7 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in",
     :math:`\sigma = \text{gain}/\sqrt{\text{fan}}`.
 
     For ReLU (gain :math:`\sqrt 2`) the variance is :math:`2/\text{fan\_in}`.
-    Arguments as ``kaiming_uniform_``. Taught in notebooks/04_initialization.ipynb, not yet written.
+    Arguments as ``kaiming_uniform_``. Taught in notebooks/04_initialization.ipynb.
     """
     array = _array(tensor, "kaiming_normal_")
     if array.size == 0:  # nothing to fill (PyTorch: a no-op)

@@ -1,5 +1,5 @@
 """The fully connected layer. Taught in notebooks/03_backpropagation.ipynb (its maths);
-the module is used from chapter 04 (notebooks/04_initialization.ipynb, not yet written) on."""
+the module is used from chapter 04 (notebooks/04_initialization.ipynb) on."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class Linear(Module):
         >>> layer(np.zeros((128, 784), dtype=np.float32)).shape
         (128, 512)
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *,

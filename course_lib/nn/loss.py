@@ -9,7 +9,7 @@ A training step reads::
     optimizer.zero_grad()
 
 Taught in notebooks/03_backpropagation.ipynb (MSE and cross-entropy, as functions);
-the modules are used from chapter 04 on, L1 and Huber in chapter 07, the binary
+the modules are used from chapter 04 on, L1 and Huber in notebooks/07_regression.ipynb, the binary
 cross-entropies and the class weights in chapter 08.
 """
 
@@ -69,7 +69,7 @@ class MSELoss(_Loss):
         >>> MSELoss()(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
         2.5
 
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
 
     def forward(self, pred, target):
@@ -83,7 +83,7 @@ class MSELoss(_Loss):
 class L1Loss(_Loss):
     r"""Mean absolute error :math:`\frac{1}{n}\sum_i |\hat y_i - y_i|`, as ``torch.nn.L1Loss``.
 
-    Shapes as ``MSELoss``. Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Shapes as ``MSELoss``. Taught in notebooks/07_regression.ipynb.
     """
 
     def forward(self, pred, target):
@@ -98,7 +98,7 @@ class HuberLoss(_Loss):
     r"""Huber loss (quadratic for :math:`|r| \le \delta`, linear beyond), as ``torch.nn.HuberLoss``.
 
     Shapes as ``MSELoss``; ``delta > 0``.
-    Taught in chapter 07 (notebooks/07_regression.ipynb, not yet written).
+    Taught in notebooks/07_regression.ipynb.
     """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0):
@@ -130,7 +130,7 @@ class BCELoss(_Loss):
         >>> round(BCELoss()(np.array([0.9, 0.2]), np.array([1.0, 0.0])), 4)
         0.1643
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def forward(self, probs, target):
@@ -159,7 +159,7 @@ class BCEWithLogitsLoss(_Loss):
         >>> round(BCEWithLogitsLoss(pos_weight=3.0)(np.zeros(2), np.array([0.0, 1.0])), 4)
         1.3863
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, reduction: str = "mean", *, pos_weight=None):
@@ -205,7 +205,7 @@ class CrossEntropyLoss(_Loss):
         >>> round(loss_fn(np.zeros((2, 4)), np.array([0, 3])), 4)   # log(4)
         1.3863
 
-    Taught in chapter 08 (notebooks/08_classification.ipynb, not yet written).
+    Taught in notebooks/08_classification.ipynb.
     """
 
     def __init__(self, weight=None, reduction: str = "mean", label_smoothing: float = 0.0):

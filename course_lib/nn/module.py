@@ -4,7 +4,7 @@ Chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written) shows that
 ``torch.nn.Module`` has the same shape: parameters, buffers, children,
 ``named_modules()``, ``train()`` / ``eval()``, ``zero_grad()``,
 ``state_dict()``; inspecting parameters is taught in chapter 04
-(notebooks/04_initialization.ipynb, not yet written).
+(notebooks/04_initialization.ipynb).
 
 Unlike PyTorch there is no autograd: each module implements ``forward`` and a
 matching ``backward(dout)`` that returns the gradient with respect to its
@@ -41,7 +41,7 @@ class Parameter:
         >>> p.shape, float(p.grad.sum())
         ((2, 3), 0.0)
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
 
     def __init__(self, data):
@@ -113,7 +113,7 @@ class Module:
     The layers of course_lib keep what their backward needs in ``self.cache``
     (None before the first forward), as CS231n's ``*_forward`` functions return it.
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written)
+    Taught in notebooks/04_initialization.ipynb
     and chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
     """
 

@@ -9,6 +9,8 @@
   (notebooks/02_forward_propagation.ipynb)
 - ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)
 - ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
+- ``layers``: ``plot_layer_histograms``, ``plot_layer_stds``, ``plot_update_ratios``
+  (notebooks/04_initialization.ipynb: what happens layer by layer)
 - ``surfaces``: ``plot_surface``, ``plot_paths``, ``plot_path_losses``; ``lr_range``:
   ``plot_lr_range_test`` (notebooks/05_optimizers.ipynb; imported from their modules)
 
@@ -21,6 +23,7 @@ from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
 from course_lib.plots.curves import plot_loss_curves, plot_loss_curves_by_outcome
 from course_lib.plots.graphs import graph_layout, plot_computational_graph
 from course_lib.plots.images import image_grid
+from course_lib.plots.layers import plot_layer_histograms, plot_layer_stds, plot_update_ratios
 from course_lib.plots.sweeps import plot_sweep, plot_sweep_curves
 
 __all__ = [
@@ -32,8 +35,11 @@ __all__ = [
     "plot_activations",
     "plot_computational_graph",
     "plot_decision_boundary",
+    "plot_layer_histograms",
+    "plot_layer_stds",
     "plot_loss_curves",
     "plot_loss_curves_by_outcome",
     "plot_sweep",
     "plot_sweep_curves",
+    "plot_update_ratios",
 ]

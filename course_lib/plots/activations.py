@@ -4,6 +4,8 @@ Taught in notebooks/02_forward_propagation.ipynb (ranges and uses) and used
 by ``course_lib.widgets.activations``. The curves come from a forward/backward
 pair of ``course_lib.nn.functional`` (``relu_forward`` / ``relu_backward`` ...):
 the derivative is the backward called with an upstream gradient of ones.
+
+Its helpers other than plot_activations are taught in no notebook.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib import checks
+
 
 @dataclass(frozen=True)
 class ActivationCurve:
     """An activation sampled on a grid: ``x``, ``value = g(x)``, ``slope = g'(x)``.
 
-    Taught in notebooks/02_forward_propagation.ipynb.
+    What :func:`activation_curve` returns (chapter 02, through the activation explorer).
     """
 
     x: np.ndarray
@@ -50,11 +54,10 @@ def activation_curve(
         >>> curve.value.tolist(), curve.slope.tolist()
         ([0.0, 0.0, 1.0], [0.0, 0.0, 1.0])
     """
-    low, high = x_range
-    if not low < high:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}.")
-    if num < 2:
-        raise ValueError(f"num must be at least 2 points, got {num}.")
+    checks.function(forward, "forward", "activation_curve")
+    checks.function(backward, "backward", "activation_curve")
+    low, high = checks.interval(x_range, "x_range", "activation_curve")
+    num = checks.integer(num, "num (grid points)", "activation_curve", minimum=2)
     x = np.linspace(low, high, num)
     value, cache = forward(x)
     slope = backward(np.ones_like(value), cache)
@@ -74,7 +77,8 @@ def plot_activation(
 ) -> Axes:
     """Draw ``g(x)`` (solid) and ``g'(x)`` (dashed), shading where ``|g'(x)| < saturation``.
 
-    Taught in notebooks/02_forward_propagation.ipynb.
+    Taught in no notebook by this name: notebooks/02_forward_propagation.ipynb draws
+    every activation at once with ``plot_activations``, which calls it.
 
     Args:
         forward, backward: a pair from ``course_lib.nn.functional`` (use
@@ -89,6 +93,10 @@ def plot_activation(
     Returns:
         The Axes.
     """
+    checks.instance(name, str, "name", "plot_activation")
+    if saturation is not None:
+        checks.number(saturation, "saturation", "plot_activation", low=0, low_inclusive=False)
+    checks.boolean(legend, "legend", "plot_activation")
     curve = activation_curve(forward, backward, x_range=x_range)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 3.5))
@@ -127,8 +135,12 @@ def plot_activations(
         x_range, saturation: as in ``plot_activation``.
         ncols: panels per row.
     """
+    checks.instance(activations, Mapping, "activations (name -> (forward, backward))",
+                    "plot_activations")
+    ncols = checks.integer(ncols, "ncols", "plot_activations", minimum=1)
     if not activations:
-        raise ValueError("activations is empty: pass a mapping name -> (forward, backward).")
+        raise ValueError("plot_activations: activations is empty: pass a mapping name -> "
+                         "(forward, backward).")
     n = len(activations)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)

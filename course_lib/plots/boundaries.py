@@ -2,6 +2,8 @@
 
 Taught in notebooks/01_xor_from_scratch.ipynb (the XOR boundary during
 training) and used again wherever a chapter classifies 2-D toy data.
+
+decision_grid, the grid it evaluates a classifier on, is taught in no notebook.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+
+from course_lib import checks
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 #: Two classes are always blue circles (class 0) and red squares (class 1), on a
@@ -24,16 +28,21 @@ def decision_grid(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A regular grid covering the points ``X`` (shape (N, 2)) plus ``padding`` on each side.
 
-    Taught in notebooks/01_xor_from_scratch.ipynb.
+    The grid :func:`plot_decision_boundary` shades (chapter 01).
 
     Returns:
         ``(xx, yy, grid)``: ``xx`` and ``yy`` of shape (resolution, resolution)
         as from ``np.meshgrid``, and ``grid`` of shape (resolution**2, 2), the
         same points stacked as rows, ready for a model.
     """
-    X = _as_points(X)
-    if resolution < 2:
-        raise ValueError(f"resolution must be at least 2 grid points per axis, got {resolution}.")
+    X = _as_points(X, "decision_grid")
+    resolution = checks.integer(resolution, "resolution (grid points per axis)", "decision_grid",
+                                minimum=2)
+    padding = checks.number(padding, "padding", "decision_grid", low=0)
+    return _grid(X, resolution, padding)
+
+
+def _grid(X, resolution, padding):
     lo = X.min(axis=0) - padding
     hi = X.max(axis=0) + padding
     xx, yy = np.meshgrid(
@@ -88,18 +97,28 @@ def plot_decision_boundary(
         The Axes.
 
     Example:
-        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 0])
+        >>> from course_lib.data import xor
+        >>> X, y = xor()
         >>> ax = plot_decision_boundary(lambda P: 1 / (1 + np.exp(-P[:, 0] + 0.5)), X, y)
+        >>> ax.get_title()
+        'Decision boundary'
     """
-    X = _as_points(X)
+    where = "plot_decision_boundary"
+    checks.function(predict, "predict", where)
+    X = _as_points(X, where)
     y = np.asarray(y).ravel()
     if len(y) != len(X):
         raise ValueError(
-            f"X has {len(X)} points but y has {len(y)} labels; pass one label per row of X."
+            f"{where}: X has {len(X)} points but y has {len(y)} labels; pass one label per row "
+            "of X."
         )
+    resolution = checks.integer(resolution, "resolution (grid points per axis)", where, minimum=2)
+    padding = checks.number(padding, "padding", where, low=0)
+    checks.boolean(colorbar, "colorbar", where)
+    checks.boolean(legend, "legend", where)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4))
-    xx, yy, grid = decision_grid(X, resolution=resolution, padding=padding)
+    xx, yy, grid = _grid(X, resolution, padding)
     scores = np.asarray(predict(grid), dtype=float)
     if scores.ndim == 2 and scores.shape[1] == 1:
         scores = scores[:, 0]
@@ -152,10 +171,11 @@ def plot_decision_boundary(
     return ax
 
 
-def _as_points(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
+def _as_points(X, where: str) -> np.ndarray:
+    X = checks.real_array(X, "X", where).astype(float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
-            f"decision boundaries are drawn for 2-D inputs of shape (N, 2), got shape {X.shape}."
+            f"{where}: X must have shape (N, 2), decision boundaries being drawn for 2-D "
+            f"inputs; got shape {X.shape}."
         )
     return X

@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib import checks
+
 #: Colours of the runs that succeeded and of those that failed. Red and blue are
 #: kept for the two classes of a classifier (class 1 red squares, class 0 blue
 #: circles, as in ``plots.boundaries``), so a loss panel next to a boundary
@@ -52,6 +54,7 @@ def plot_loss_curves(
     Example:
         >>> ax = plot_loss_curves({"train loss": [1.0, 0.5, 0.2], "val loss": [1.1, 0.7, 0.4]})
     """
+    checks.boolean(log_y, "log_y", "plot_loss_curves")
     if isinstance(curves, Mapping):
         if keys is None:
             keys = [k for k, v in curves.items() if "loss" in str(k) and _is_curve(v)]
@@ -62,9 +65,10 @@ def plot_loss_curves(
             raise ValueError(
                 f"keys {missing} are not in the curves; available: {list(curves)}."
             )
-        selected = {str(k): np.asarray(curves[k], dtype=float) for k in keys}
+        selected = {str(k): checks.real_array(curves[k], f"curve {k!r}", "plot_loss_curves")
+                    for k in keys}
     else:
-        selected = {"loss": np.asarray(curves, dtype=float)}
+        selected = {"loss": checks.real_array(curves, "curves", "plot_loss_curves")}
     for label, values in selected.items():
         if values.ndim != 1:
             raise ValueError(
@@ -121,13 +125,20 @@ def plot_loss_curves_by_outcome(
     Returns:
         The Axes.
     """
-    losses = np.asarray(losses, dtype=float)
-    succeeded = np.asarray(succeeded, dtype=bool)
+    where = "plot_loss_curves_by_outcome"
+    losses = checks.real_array(losses, "losses", where).astype(float)
+    succeeded = np.asarray(succeeded)
+    if succeeded.dtype != bool:
+        raise TypeError(f"{where}: succeeded must be booleans (one per run), got dtype "
+                        f"{succeeded.dtype}")
+    checks.boolean(log_y, "log_y", where)
     if losses.ndim != 2 or succeeded.shape != (losses.shape[1],):
         raise ValueError(
             f"losses must have shape (epochs + 1, runs) and succeeded shape (runs,); got "
             f"{losses.shape} and {succeeded.shape}."
         )
+    if highlight is not None:
+        checks.integer(highlight, "highlight", where, minimum=0, maximum=losses.shape[1] - 1)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     epochs = np.arange(losses.shape[0])

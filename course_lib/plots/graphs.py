@@ -3,6 +3,8 @@
 Taught in notebooks/03_backpropagation.ipynb: the forward pass writes a value
 on every node (left to right), the backward pass writes the gradient of the
 loss with respect to it (right to left).
+
+graph_layout, which places the nodes, is taught in no notebook.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
+
+from course_lib import checks
 
 #: Gradients are orange, like the derivative curves of ``plots.activations``.
 GRADIENT_COLOR = "tab:orange"
@@ -25,14 +29,17 @@ def graph_layout(inputs_of: Mapping[str, Sequence[str]]) -> dict[str, tuple[floa
     deepest input's; a leaf sits one column before the first node that uses
     it, so every arrow is short. Returns node -> (x, y).
 
-    Taught in notebooks/03_backpropagation.ipynb.
+    Used by :func:`plot_computational_graph` (chapter 03).
     """
+    checks.instance(inputs_of, Mapping, "inputs_of", "graph_layout",
+                    hint="E.g. {'x': [], 'w': [], 'z': ['x', 'w']}.")
     nodes = list(inputs_of)
     for node, inputs in inputs_of.items():
         unknown = [i for i in inputs if i not in inputs_of]
         if unknown:
             raise ValueError(
-                f"node {node!r} is computed from {unknown}, which are not nodes of the graph; "
+                f"graph_layout: inputs_of says node {node!r} is computed from {unknown}, which "
+                "are not nodes of the graph; "
                 "list every leaf too, with no inputs, e.g. {'x': []}."
             )
     level: dict[str, int] = {}

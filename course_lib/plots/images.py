@@ -1,7 +1,7 @@
 """A grid of labelled images, and of predictions with the wrong ones in red.
 
 Taught in notebooks/00_start_here.ipynb (a first look at Fashion-MNIST) and
-notebooks/10_pytorch_fashion_mnist.ipynb (what the network gets wrong).
+chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written): what the network gets wrong.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+
+from course_lib import checks
 
 RIGHT_COLOR = "tab:green"
 WRONG_COLOR = "tab:red"
@@ -33,11 +35,8 @@ def image_grid(
 ) -> Figure:
     """Show images in a grid, each titled with its class name (or label).
 
-    Taught in notebooks/00_start_here.ipynb and notebooks/10_pytorch_fashion_mnist.ipynb::
-
-        images, labels = load_fashion_mnist("test")
-        image_grid(images[:20], labels[:20], FASHION_MNIST_CLASSES)
-        image_grid(images[:20], labels[:20], FASHION_MNIST_CLASSES, predictions=pred[:20])
+    Taught in notebooks/00_start_here.ipynb and
+    chapter 10 (notebooks/10_pytorch_fashion_mnist.ipynb, not yet written).
 
     With ``predictions``, each title reads "pred: <predicted>" over
     "true: <label>", green when right and red when wrong.
@@ -58,9 +57,17 @@ def image_grid(
 
     Returns:
         The matplotlib Figure, with one Axes per image, in order.
+
+    Example:
+        >>> images = np.random.default_rng(0).integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
+        >>> labels, predictions = np.array([0, 1, 2, 0, 1, 2]), np.array([0, 1, 1, 0, 2, 2])
+        >>> fig = image_grid(images, labels, ("cat", "dog", "bird"), predictions=predictions)
+        >>> [ax.get_title() for ax in fig.axes[:2]]
+        ['pred: cat\\ntrue: cat', 'pred: dog\\ntrue: dog']
     """
     images = _as_image_stack(images)
     n = len(images)
+    max_images = checks.integer(max_images, "max_images", "image_grid", minimum=1)
     if n == 0:
         raise ValueError("image_grid got no images (an empty array)")
     if n > max_images:
@@ -68,8 +75,8 @@ def image_grid(
             f"image_grid got {n} images, more than max_images={max_images}; "
             f"show a slice, e.g. images[:{min(max_images, 50)}]"
         )
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be an int >= 1, got {ncols!r}")
+    ncols = checks.integer(ncols, "ncols", "image_grid", minimum=1)
+    size = checks.number(size, "size (inches)", "image_grid", low=0, low_inclusive=False)
     labels = _as_labels(labels, n, "labels")
     predictions = _as_labels(predictions, n, "predictions")
     if predictions is not None and labels is None:
@@ -111,7 +118,7 @@ def image_grid(
 
 
 def _as_image_stack(images) -> np.ndarray:
-    images = np.asarray(images)
+    images = checks.real_array(images, "images", "image_grid")
     if images.ndim == 2:
         side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
@@ -131,10 +138,12 @@ def _as_labels(values, n: int, name: str) -> np.ndarray | None:
     if values is None:
         return None
     values = np.asarray(values)
-    if values.shape != (n,) or not np.issubdtype(values.dtype, np.integer):
+    if not np.issubdtype(values.dtype, np.integer):
+        raise TypeError(f"image_grid: {name} must be integer labels, got dtype {values.dtype}")
+    if values.shape != (n,):
         raise ValueError(
-            f"{name} must be {n} integer labels, one per image, got shape {values.shape} "
-            f"and dtype {values.dtype}"
+            f"image_grid: {name} must be {n} integer labels, one per image, got shape "
+            f"{values.shape}"
         )
     if n and values.min() < 0:
         raise ValueError(f"{name} must be >= 0, got {values.min()}")

@@ -9,7 +9,7 @@ the seeds with a band of one standard deviation, one colour per setting.
 Colours of settings come from the ordered colormap ``SETTING_CMAP`` (viridis),
 which has no pure red or blue: those are kept for the two classes of a classifier.
 
-Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written), and
+Taught in notebooks/04_initialization.ipynb, and
 used by every chapter from 04 to 08.
 """
 
@@ -53,6 +53,9 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
                xlabel: str | None = None, ylabel: str | None = None) -> Axes:
     """``y`` (a numeric metric) against the hyper-parameter ``x``: seeds as dots, mean ± std.
 
+    Numeric values of ``x`` are joined by a line; names (categories) are not, and
+    the groups of ``hue`` are drawn side by side around each name.
+
     Args:
         sweep: the result of ``course_lib.experiments.run``.
         x: the hyper-parameter on the horizontal axis (numbers, or names drawn as categories).
@@ -72,7 +75,7 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
         ...             seeds=range(3), progress=False)
         >>> ax = plot_sweep(sweep, x="lr", y="loss", log_x=True)
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     if x not in sweep.keys:
         raise ValueError(f"plot_sweep: x={x!r} is not a hyper-parameter of the sweep; "
@@ -98,11 +101,14 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
     scores = sweep.scalars[y]
     finite_all = scores[np.isfinite(scores)]
     floor = finite_all.min() if finite_all.size else 0.0
-    for group, color in zip(groups, colors, strict=True):
+    # Categories have no order to draw a line along: the groups of ``hue`` sit side by side
+    # around each category instead, unconnected.
+    dodge = 0.0 if numeric or len(groups) == 1 else 0.3 / (len(groups) - 1)
+    for k, (group, color) in enumerate(zip(groups, colors, strict=True)):
         rows = [i for i, s in enumerate(sweep.settings) if hue is None or s[hue] == group]
         xs, means, stds = [], [], []
         for i in rows:
-            pos = position[sweep.settings[i][x]]
+            pos = position[sweep.settings[i][x]] + (k - (len(groups) - 1) / 2) * dodge
             values = scores[i]
             finite = values[np.isfinite(values)]
             ax.scatter(np.full(len(finite), pos, dtype=float), finite, s=10, color=color,
@@ -117,7 +123,7 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
                 stds.append(finite.std(ddof=1) if finite.size > 1 else 0.0)
         label = None if hue is None else f"{hue}={group}"
         ax.errorbar(xs, means, yerr=stds, color=color, marker="o", ms=5, capsize=3, lw=1.6,
-                    label=label)
+                    ls="-" if numeric else "none", label=label)
     if np.any(~np.isfinite(scores)):
         ax.scatter([], [], marker="x", color=FAILED_COLOR, label="failed run (NaN or inf)")
     if not numeric:
@@ -158,7 +164,7 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
         ...             grid(lr=[0.1, 1.0]), seeds=range(3), progress=False)
         >>> ax = plot_sweep_curves(sweep, "loss")
 
-    Taught in chapter 04 (notebooks/04_initialization.ipynb, not yet written).
+    Taught in notebooks/04_initialization.ipynb.
     """
     if metric not in sweep.curves:
         raise ValueError(f"plot_sweep_curves: {metric!r} is not a curve of the sweep; curves: "
@@ -186,3 +192,42 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_sweep_metrics(sweep: Sweep, x: str, metrics: Sequence[str], *, hue: str | None = None,
+                       log_x: bool = False, log_y: bool = False, title: str | None = None,
+                       xlabel: str | None = None, labels: Sequence[str] | None = None):
+    """Several metrics of one sweep side by side: one :func:`plot_sweep` panel per metric.
+
+    Args:
+        sweep, x, hue, log_x, log_y: as :func:`plot_sweep` (the same for every panel).
+        metrics: the numeric metrics, one panel each, left to right.
+        title: the figure's title (default: what was measured, over how many seeds).
+        xlabel: the horizontal axis label of every panel (default ``x``).
+        labels: the title and vertical axis label of each panel (default: the metric names).
+
+    Returns:
+        ``(fig, axes)``, with one Axes per metric.
+
+    Example:
+        >>> from course_lib.experiments import grid, run
+        >>> sweep = run(lambda lr, seed: {"mse": lr + seed, "r2": 1 - lr}, grid(lr=[0.1, 1.0]),
+        ...             seeds=range(3), progress=False)
+        >>> fig, axes = plot_sweep_metrics(sweep, "lr", ["mse", "r2"], log_x=True)
+        >>> [ax.get_ylabel() for ax in axes]
+        ['mse', 'r2']
+
+    Taught in notebooks/07_regression.ipynb.
+    """
+    metrics = list(metrics)
+    labels = metrics if labels is None else list(labels)
+    if not metrics or len(labels) != len(metrics):
+        raise ValueError(f"plot_sweep_metrics: give one or more metrics and one label each, got "
+                         f"metrics={metrics} and labels={labels}")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.6), squeeze=False)
+    axes = list(axes[0])
+    for ax, metric, label in zip(axes, metrics, labels, strict=True):
+        plot_sweep(sweep, x=x, y=metric, hue=hue, ax=ax, log_x=log_x, log_y=log_y,
+                   title=label, xlabel=xlabel, ylabel=label)
+    fig.suptitle(title or f"mean ± std over {len(sweep.seeds)} seeds (dots: single seeds)")
+    return fig, axes

@@ -12,6 +12,7 @@ from functools import partial
 import ipywidgets as widgets
 import numpy as np
 
+from course_lib import checks
 from course_lib.nn import functional as F
 from course_lib.plots.activations import activation_curve, plot_activation
 from course_lib.widgets.common import Explorer, new_figure, show_figure
@@ -50,7 +51,7 @@ class ActivationExplorer(Explorer):
     Example:
         >>> explorer = ActivationExplorer(activation="tanh", x_range=(-5, 5))
         >>> explorer.activation.value = "sigmoid"    # what choosing in the menu does
-        >>> round(explorer.curve.slope.max(), 2)
+        >>> round(float(explorer.curve.slope.max()), 2)
         0.25
     """
 
@@ -66,22 +67,13 @@ class ActivationExplorer(Explorer):
         saturation: float = 0.01,
     ) -> None:
         super().__init__()
-        if activation not in ACTIVATION_PAIRS:
-            raise ValueError(
-                f"activation must be one of {tuple(ACTIVATION_PAIRS)}, got {activation!r}."
-            )
-        low, high = x_range
-        if not -MAX_ABS_INPUT <= low < high <= MAX_ABS_INPUT:
-            raise ValueError(
-                f"x_range must be (low, high) with -{MAX_ABS_INPUT:g} <= low < high <= "
-                f"{MAX_ABS_INPUT:g}, got {x_range}."
-            )
-        if not 0 <= negative_slope <= 1:
-            raise ValueError(f"negative_slope must be between 0 and 1, got {negative_slope}.")
-        if not 0.1 <= alpha <= 3:
-            raise ValueError(f"alpha must be between 0.1 and 3, got {alpha}.")
-        if not 1e-4 <= saturation <= 0.5:
-            raise ValueError(f"saturation must be between 1e-4 and 0.5, got {saturation}.")
+        where = "ActivationExplorer"
+        checks.choice(activation, tuple(ACTIVATION_PAIRS), "activation", where)
+        low, high = checks.interval(x_range, "x_range", where, low=-MAX_ABS_INPUT,
+                                    high=MAX_ABS_INPUT)
+        checks.number(negative_slope, "negative_slope", where, low=0, high=1)
+        checks.number(alpha, "alpha", where, low=0.1, high=3)
+        checks.number(saturation, "saturation", where, low=1e-4, high=0.5)
         self.curve = None
         if self.inert:
             return

@@ -12,6 +12,8 @@ followed by ``display(fig)`` does (the old image stays until the new one
 replaces it, so nothing flickers and nothing piles up), but it does not rely on
 the kernel routing the messages of a callback, so the same code path runs, and
 is tested, outside a kernel too.
+
+Taught in no notebook: every explorer of course_lib.widgets is built on it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ GRADING_VARIABLE = "COURSE_GRADING"
 def grading_mode() -> bool:
     """True when the notebook runs under the grader (``COURSE_GRADING=1``).
 
-    Taught in notebooks/00_start_here.ipynb (how grading works).
+    Chapter 00 explains how grading works; explorers check this switch.
     """
     return os.environ.get(GRADING_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
 

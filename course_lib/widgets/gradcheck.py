@@ -13,6 +13,8 @@ errors that pull in opposite directions:
 
 On a log-log plot the error is a V: round-off on the left, truncation on the
 right, the best step in between (about :math:`u^{1/3}` for central differences).
+
+ScalarFunction, the explorer's table of functions, is taught in no notebook.
 """
 
 from __future__ import annotations
@@ -22,12 +24,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from course_lib import checks
 from course_lib.gradcheck import numerical_gradient, relative_error
+from course_lib.nn.functional import sigmoid
 from course_lib.widgets.common import Explorer, new_figure, show_figure
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _tanh_derivatives():
 
 
 def _sigmoid_derivatives():
-    s = _sigmoid
+    s = sigmoid
     return ScalarFunction(
         s, lambda x: s(x) * (1 - s(x)), lambda x: s(x) * (1 - s(x)) * (1 - 2 * s(x)),
         lambda x: s(x) * (1 - s(x)) * (1 - 6 * s(x) + 6 * s(x) ** 2), "sigmoid(x)",
@@ -92,11 +92,9 @@ def difference_errors(
     Returns:
         ``{"eps": (K,), "central": (K,), "forward": (K,)}``.
     """
-    if function not in FUNCTIONS:
-        raise ValueError(f"function must be one of {tuple(FUNCTIONS)}, got {function!r}.")
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float64, np.float32):
-        raise ValueError(f"dtype must be float64 or float32, got {dtype}.")
+    checks.choice(function, tuple(FUNCTIONS), "function", "difference_errors")
+    x0 = checks.number(x0, "x0", "difference_errors")
+    dtype = checks.float_dtype(dtype, "difference_errors")
     fn = FUNCTIONS[function]
     if eps is None:
         eps = np.logspace(*EPS_EXPONENTS, 161)
@@ -151,16 +149,12 @@ class GradientCheckExplorer(Explorer):
         eps: float = 1e-6,
     ) -> None:
         super().__init__()
-        if function not in FUNCTIONS:
-            raise ValueError(f"function must be one of {tuple(FUNCTIONS)}, got {function!r}.")
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {tuple(DTYPES)}, got {dtype!r}.")
-        if not -3 <= x0 <= 3:
-            raise ValueError(f"x0 must be between -3 and 3, got {x0}.")
-        if not 10 ** EPS_EXPONENTS[0] <= eps <= 10 ** EPS_EXPONENTS[1]:
-            raise ValueError(f"eps must be between 1e-16 and 1, got {eps}.")
+        where = "GradientCheckExplorer"
+        checks.choice(function, tuple(FUNCTIONS), "function", where)
+        checks.choice(method, METHODS, "method", where)
+        checks.choice(dtype, tuple(DTYPES), "dtype", where)
+        checks.number(x0, "x0", where, low=-3, high=3)
+        checks.number(eps, "eps", where, low=10 ** EPS_EXPONENTS[0], high=10 ** EPS_EXPONENTS[1])
         self.errors = None
         if self.inert:
             return

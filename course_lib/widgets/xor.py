@@ -14,10 +14,12 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
+from course_lib import checks
+from course_lib.data import xor
 from course_lib.plots.boundaries import plot_decision_boundary
 from course_lib.plots.curves import plot_loss_curves_by_outcome
 from course_lib.widgets.common import Explorer, new_figure, show_figure
-from course_lib.xor import ACTIVATIONS, XOR_X, XOR_Y, XORTrainingResult, train_xor_networks
+from course_lib.xor import ACTIVATIONS, XORTrainingResult, train_xor_networks
 
 MAX_HIDDEN_UNITS = 8
 MAX_EPOCHS = 5000
@@ -46,7 +48,7 @@ class XORExplorer(Explorer):
         n_starts: how many networks (seeds) are trained for every setting.
 
     Attributes:
-        hidden_units, activation, learning_rate, epochs, seed: the controls.
+        hidden_units, activation, lr, epochs, seed: the controls (named as the arguments).
         output: the ``Output`` widget holding the figure.
         summary: an ``HTML`` widget with the numbers behind the figure.
         result: the ``XORTrainingResult`` of the current setting.
@@ -56,6 +58,7 @@ class XORExplorer(Explorer):
         >>> explorer = XORExplorer(hidden_units=2)   # last line of a cell shows it
         >>> explorer.hidden_units.value = 3          # what moving the slider does
         >>> int(explorer.result.solved.sum())        # networks out of 20 that solved XOR
+        17
     """
 
     title = "XOR explorer"
@@ -71,21 +74,14 @@ class XORExplorer(Explorer):
         n_starts: int = 20,
     ) -> None:
         super().__init__()
-        if not 1 <= hidden_units <= MAX_HIDDEN_UNITS:
-            raise ValueError(
-                f"hidden_units must be between 1 and {MAX_HIDDEN_UNITS}, got {hidden_units}."
-            )
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
+        where = "XORExplorer"
+        checks.integer(hidden_units, "hidden_units", where, minimum=1, maximum=MAX_HIDDEN_UNITS)
+        checks.choice(activation, ACTIVATIONS, "activation", where)
         lo, hi = 10 ** LR_EXPONENTS[0], 10 ** LR_EXPONENTS[1]
-        if not lo <= lr <= hi:
-            raise ValueError(f"lr must be between {lo:g} and {hi:.3g}, got {lr}.")
-        if not 100 <= epochs <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be between 100 and {MAX_EPOCHS}, got {epochs}.")
-        if n_starts < 1 or not 0 <= seed < n_starts:
-            raise ValueError(
-                f"seed must be between 0 and n_starts - 1 = {n_starts - 1}, got seed={seed}."
-            )
+        checks.number(lr, "lr", where, low=lo, high=hi)
+        checks.integer(epochs, "epochs", where, minimum=100, maximum=MAX_EPOCHS)
+        checks.integer(n_starts, "n_starts", where, minimum=1)
+        checks.integer(seed, "seed", where, minimum=0, maximum=n_starts - 1)
         self.n_starts = n_starts
         self.result: XORTrainingResult | None = None
         if self.inert:
@@ -98,7 +94,7 @@ class XORExplorer(Explorer):
         self.activation = widgets.Dropdown(
             options=ACTIVATIONS, value=activation, description="activation", style=style
         )
-        self.learning_rate = widgets.FloatLogSlider(
+        self.lr = widgets.FloatLogSlider(
             value=lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1], step=0.25,
             description="learning rate", readout_format=".3g", continuous_update=False,
             style=style,
@@ -111,7 +107,7 @@ class XORExplorer(Explorer):
             value=seed, min=0, max=n_starts - 1, description="seed",
             continuous_update=False, style=style,
         )
-        controls = [self.hidden_units, self.activation, self.learning_rate, self.epochs, self.seed]
+        controls = [self.hidden_units, self.activation, self.lr, self.epochs, self.seed]
         self._assemble(controls, min_height="300px")
 
     def update(self, change=None) -> None:
@@ -119,15 +115,16 @@ class XORExplorer(Explorer):
         if self.inert:
             return
         result = _train(
-            self.hidden_units.value, self.activation.value, float(self.learning_rate.value),
+            self.hidden_units.value, self.activation.value, float(self.lr.value),
             self.epochs.value, self.n_starts,
         )
         self.result = result
         seed = self.seed.value
         fig, (left, right) = new_figure(ncols=2, figsize=(9.5, 3.8))
         network = result.networks.select(seed)
+        X, y = xor()
         plot_decision_boundary(
-            lambda P: network.predict_proba(P)[0], XOR_X, XOR_Y.astype(int), ax=left,
+            lambda P: network.predict_proba(P)[0], X, y, ax=left,
             resolution=80, title=f"Boundary of seed {seed}",
         )
         plot_loss_curves_by_outcome(
@@ -147,7 +144,7 @@ class XORExplorer(Explorer):
             f"{result.correct[seed]} of 4 points right. "
             f"<b>{int(result.solved.sum())} of {self.n_starts}</b> seeds solve XOR "
             f"with {self.hidden_units.value} hidden units, {self.activation.value}, "
-            f"learning rate {self.learning_rate.value:.3g} and {self.epochs.value} epochs."
+            f"learning rate {self.lr.value:.3g} and {self.epochs.value} epochs."
         )
 
 

@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_lib.grading import release_notebook
 from course_lib.grading.notebook import grade_id
+from course_lib.grading.sandbox import bubblewrap_problem
 
 HIDDEN_MARKER = "HIDDEN-CHECK-7f3a"
 TEST_LIMITS = {"cell_timeout": 8.0, "total_timeout": 60.0, "memory_limit": 2**30}
@@ -41,6 +42,18 @@ SQUARE_TESTS = f'''\
 ### BEGIN HIDDEN TESTS
 assert square(3) == 9, "{HIDDEN_MARKER}: square(3)"
 ### END HIDDEN TESTS'''
+
+
+def require_bubblewrap() -> None:
+    """Skip a test of the bubblewrap sandbox where bwrap does not work, but only outside CI:
+    CI installs it (.ci/run), so there its absence is a failure."""
+    problem = bubblewrap_problem()
+    if problem is not None:
+        from conftest import skip_or_fail_without
+
+        skip_or_fail_without(
+            "the bubblewrap sandbox", f"{problem}; the grader falls back to the process isolation"
+        )
 
 
 def nbgrader(identifier, *, grade=False, solution=False, locked=False, points=None):

@@ -92,3 +92,32 @@ def test_the_command_needs_a_subcommand(capsys):
     with pytest.raises(SystemExit) as exit_status:
         cli.main([])
     assert exit_status.value.code == 2
+
+
+def test_grade_with_a_sandbox_that_does_not_work_here_is_a_usage_error(
+    tmp_path, capsys, monkeypatch
+):
+    from course_lib.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "bwrap is not installed (test)")
+    source = save(make_source(), tmp_path / "synthetic.ipynb")
+    save(submission(CORRECT), tmp_path / "subs" / "alice.ipynb")
+    arguments = ["grade", str(source), str(tmp_path / "subs"), "--out", str(tmp_path / "o")]
+    assert cli.main([*arguments, "--sandbox", "bubblewrap"]) == 2
+    assert "--sandbox bubblewrap: bwrap is not installed (test)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()  # nothing graded
+    assert cli.main([*arguments, "--shard", "3/2"]) == 2
+    assert "--shard takes I/N with 1 <= I <= N" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_check_tells_the_learner_what_the_grader_will_flag(tmp_path, capsys):
+    save(make_source(), tmp_path / "solutions" / "synthetic.ipynb")
+    notebook = save(
+        submission(CORRECT, after={"imports": "import subprocess"}),
+        tmp_path / "exercises" / "synthetic.ipynb",
+    )
+    assert cli.main(["check", str(notebook), "--cell-timeout", "8", "--memory-limit", "1024"]) == 0
+    output = capsys.readouterr().out
+    assert "flagged for your instructor when graded" in output
+    assert ": process control (imports subprocess)" in output

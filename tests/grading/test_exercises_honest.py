@@ -1,15 +1,17 @@
-"""Honest tests of the exercise sets 01-03 and 05, graded by the real grader (`course grade`).
+"""Honest tests of every exercise in solutions/, graded by the real grader (`course grade`).
 
 - every exercise as shipped (exercises/NAME.ipynb) scores 0, each task "not implemented";
 - every solution, graded against itself, scores full marks, and so does the shipped
   exercise with the reference answers filled in (which proves the injection below sound);
-- every plausible wrong answer of tests/grading/wrong_answers.py (and wrong_answers_05.py),
-  injected alone into the shipped exercise (all other answers correct), is rejected by its own
-  task, and by no other.
+- every plausible wrong answer of tests/grading/wrong_answers/exNAME.py, injected alone
+  into the shipped exercise (all other answers correct), is rejected by its own task, and
+  by no other.
 
-All submissions of one notebook are graded by one `course grade --jobs 2` call over a
-folder holding one notebook per case, so each bug runs in its own kernel without the
-cost of a grader start per bug.
+The exercises are found in solutions/, their wrong answers by ``wrong_answers`` (its
+docstring says how to add those of a new exercise). All submissions of one notebook are
+graded by one `course grade --jobs 2` call over a folder holding one notebook per case,
+so each bug runs in its own kernel without the cost of a grader start per bug. The
+kernels run in the bubblewrap sandbox where it works (`--sandbox auto`).
 """
 
 from __future__ import annotations
@@ -22,15 +24,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from wrong_answers import WRONG_ANSWERS as WRONG_ANSWERS_01_03
-from wrong_answers import buggy_code, fill_exercise, solution_answers
-from wrong_answers_05 import WRONG_ANSWERS_05
+from wrong_answers import (
+    all_wrong_answers,
+    buggy_code,
+    exercise_names,
+    fill_exercise,
+    module_name,
+    solution_answers,
+    wrong_answers_for,
+)
 
 from course_lib.grading import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ["01_xor", "02_forward", "03_backprop", "05_optim"]
-WRONG_ANSWERS = WRONG_ANSWERS_01_03 + WRONG_ANSWERS_05
+NOTEBOOKS = exercise_names()
+WRONG_ANSWERS = all_wrong_answers()
 PASSING = "pass"
 REJECTED = ("fail", "error")
 
@@ -71,6 +79,7 @@ def grade_all(name: str, folder: Path) -> dict[str, SubmissionResult]:
         if wrong.notebook == name:
             buggy = fill_exercise(exercise, answers, {wrong.answer: buggy_code(wrong, answers)})
             nbformat.write(buggy, submissions / f"{learner_for(index)}.ipynb")
+    assert len(list(submissions.glob("bug-*.ipynb"))) == len(wrong_answers_for(name))
     out = folder / "graded"
     command = [
         *course_command(),
@@ -119,6 +128,23 @@ def describe(result: SubmissionResult) -> str:
 
 
 # --- the table itself (fast) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_exercise_has_wrong_answers(name):
+    try:
+        answers = wrong_answers_for(name)
+    except ModuleNotFoundError:
+        pytest.fail(
+            f"solutions/{name}.ipynb has no wrong answers: add "
+            f"tests/grading/wrong_answers/{module_name(name)}.py (see the docstring of "
+            "tests/grading/wrong_answers/__init__.py)"
+        )
+    assert answers and all(wrong.notebook == name for wrong in answers)
+
+
+def test_the_exercises_are_found_in_solutions():
+    assert {"01_xor", "02_forward", "03_backprop"} <= set(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ["01_xor", "02_forward", "03_backprop"]
+NOTEBOOKS = ["01_xor", "02_forward", "03_backprop", "07_regression"]
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
@@ -127,16 +128,24 @@ def test_announced_points_are_the_points_of_the_tests(name):
 def test_test_cells_import_the_shared_grading_code_instead_of_repeating_it(name):
     # Shared code lives in course_lib.grading.exercise_support; each test cell imports what it
     # uses itself, so that it still runs when the grader restores it alone by grade_id.
-    shared = re.compile(r"\b(graded_alone|xor_references|forward_references|backprop_references)\b")
+    shared = re.compile(
+        r"\b(graded_alone|xor_references|forward_references|backprop_references|check_array|"
+        r"show|show_pair|step_report)\("
+        r"|\b(xor_references|forward_references|backprop_references)\b"
+    )
     for cell in read("solutions", name).cells:
         if not nbgrader(cell).get("grade"):
             continue
         grade_id = nbgrader(cell)["grade_id"]
         assert "types.FunctionType" not in cell.source, grade_id
         assert not re.search(r"^def (graded_alone|reference_\w+)\(", cell.source, re.M), grade_id
-        used = set(shared.findall(cell.source))
-        imported = re.search(
-            r"^from course_lib\.grading\.exercise_support import (.+)$", cell.source, re.M
-        )
-        names = set(re.split(r",\s*", imported.group(1))) if imported else set()
+        used = {first or second for first, second in shared.findall(cell.source)}
+        names = {
+            alias.asname or alias.name
+            for node in ast.walk(ast.parse(cell.source))
+            if isinstance(node, ast.ImportFrom)
+            and node.module == "course_lib.grading.exercise_support"
+            for alias in node.names
+        }
         assert used <= names, f"{grade_id} uses {sorted(used - names)} without importing it"
+        assert "graded_alone" in used, f"{grade_id} calls the learner's code without graded_alone"

@@ -125,6 +125,16 @@ FAULTS = {
             )
         },
     ),
+    "exception_named_to_leak": submission(
+        {
+            **CORRECT,
+            "square": (
+                "def square(x):\n"
+                "    Leak = type('assert_square_3_is_9_leaked', (Exception,), {})\n"
+                "    raise Leak('the message of a learner')"
+            ),
+        }
+    ),
     "emptied_cells": submission(
         WRONG_HALF,
         after={"imports": ("get_ipython().input_transformers_cleanup.append(lambda lines: [])")},
@@ -227,6 +237,18 @@ def test_a_kernel_killed_during_a_test_is_an_error_never_a_pass(batch):
     )
 
 
+def test_a_hidden_tests_reason_holds_no_text_of_the_learners_code(batch):
+    # Neither the exception's message nor its class name (both the learner's text) is shown;
+    # the line is quoted from the grader's copy of the learner's cell.
+    status, points, reason = outcome(batch, "exception_named_to_leak")["square-tests"]
+    cell = index_of(FAULTS["exception_named_to_leak"], "square") + 1
+    assert (status, points) == ("error", 0.0)
+    assert reason == (
+        "a hidden test failed: your code raised an exception of its own type "
+        f"(in cell {cell}, line 3: `raise Leak('the message of a learner')`)"
+    )
+
+
 def test_input_fails_fast_with_a_clear_reason(batch):
     status, _, reason = outcome(batch, "input")["half-tests"]
     assert status == "error"
@@ -267,10 +289,18 @@ def test_suppressed_tracebacks_do_not_turn_a_failure_into_a_pass(batch, learner)
     assert result["double-tests"] == ("pass", 2.0)
 
 
-def test_emptying_every_later_cell_is_caught_by_the_checkpoint(batch):
-    for task, (status, points, reason) in outcome(batch, "emptied_cells").items():
-        assert (status, points) == ("error", 0.0), task
-        assert "did not run to its end" in reason
+def test_emptying_every_later_cell_is_undone_before_each_test_and_flagged(batch):
+    # The kernel guard puts IPython's input transformers back before every test, so the
+    # tests run as written: the answer emptied before the first test is missing (an error),
+    # and the wrong half, run after the guard, still fails.
+    assert status_of(batch, "emptied_cells") == {
+        "double-tests": ("error", 0.0),
+        "half-tests": ("fail", 0.0),
+        "square-tests": ("pass", 3.0),
+    }
+    flags = [flag.describe() for flag in batch[0]["emptied_cells"].flags]
+    assert any("IPython hooks (uses get_ipython().input_transformers_cleanup)" in f for f in flags)
+    assert any("IPython input_transformers_cleanup had been replaced" in f for f in flags)
 
 
 def test_no_fault_leaks_a_hidden_test_into_results_or_feedback(batch):

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from grading_notebooks import CORRECT, HIDDEN_MARKER, TEST_LIMITS, save, submission, write_source
 
@@ -124,7 +125,9 @@ def test_a_batch_writes_results_feedback_and_the_gradebook_and_resumes(tmp_path)
 
 @pytest.mark.slow
 def test_submissions_are_graded_in_parallel_each_in_its_own_kernel(tmp_path):
-    """Two notebooks that each wait for the other: both pass only if they run at once."""
+    """Two notebooks that each wait for the other: both pass only if they run at once.
+    They meet in a folder of the test's, which only kernels outside the bubblewrap
+    sandbox can see (--sandbox none); sandboxed kernels run in parallel the same way."""
     source = write_source(tmp_path)
     meeting = tmp_path / "meeting"
     meeting.mkdir()
@@ -137,7 +140,12 @@ def test_submissions_are_graded_in_parallel_each_in_its_own_kernel(tmp_path):
         )
         save(submission(CORRECT, after={"imports": wait}), tmp_path / "subs" / f"{me}.ipynb")
     report = grade_folder(
-        source, tmp_path / "subs", tmp_path / "out", limits=LIMITS, jobs=2, report=quiet
+        source,
+        tmp_path / "subs",
+        tmp_path / "out",
+        limits=Limits(**TEST_LIMITS, sandbox="none"),
+        jobs=2,
+        report=quiet,
     )
     assert [r.score for r in report.results] == [6, 6]
     assert not any(r.notes for r in report.results)
@@ -172,17 +180,28 @@ def test_a_grader_killed_mid_batch_loses_nothing_and_a_rerun_gives_the_same_grad
     )
 
     interrupted = tmp_path / "interrupted"
+    runs = tmp_path / "runs"  # the killed grader's run folders, apart from other graders'
+    runs.mkdir()
     process = subprocess.Popen(
         [*command, "--out", str(interrupted)],
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(runs)},
     )
     deadline = time.monotonic() + 120
     while not list(interrupted.glob("results/*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    # Its kernel (in a session of its own, so not in the group killed) dies with it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        str(runs) in " ".join(p.info["cmdline"] or []) for p in psutil.process_iter(["cmdline"])
+    ):
+        time.sleep(0.1)
+    left = [p.info["cmdline"] for p in psutil.process_iter(["cmdline"])]
+    assert not [command for command in left if str(runs) in " ".join(command or [])]
     kept = sorted(path.name for path in interrupted.glob("results/*.json"))
     assert 1 <= len(kept) < len(variants), "kill the grader while it is mid-batch"
     for path in interrupted.glob("results/*.json"):

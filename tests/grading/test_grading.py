@@ -214,14 +214,17 @@ def sandbox_source(grader_pgid: int, submission_folder: str, limit: int):
     return notebook
 
 
-def test_the_kernel_runs_in_the_sandbox(tmp_path, monkeypatch):
+def test_the_kernel_runs_in_the_process_isolation(tmp_path, monkeypatch):
+    """Without bubblewrap (--sandbox none): the isolation every system gets.
+    tests/grading/test_sandbox.py checks the bubblewrap sandbox."""
     monkeypatch.setenv("COURSE_TEST_SECRET", "do-not-leak")
     folder = tmp_path / "submissions"
     source = sandbox_source(os.getpgid(0), str(folder), TEST_LIMITS["memory_limit"])
     source_path = save(source, tmp_path / "source" / "synthetic.ipynb")
     learner = source.copy()
     learner.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
-    result = grade(source_path, learner, tmp_path)
+    result = grade(source_path, learner, tmp_path, sandbox="none")
+    assert result.isolation.startswith("process")
     failures = {t.grade_id: t.reason for t in result.tasks if t.status != "pass"}
     assert failures == {}
     assert result.score == len(source.cells)

@@ -89,6 +89,6 @@ def test_environment_yml_python_matches_the_tested_python():
 def test_binder_postbuild_installs_the_package_and_registers_the_kernel():
     post_build = (ROOT / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post_build
-    assert "ipykernel install --user --name nn-course" in post_build
+    assert "ipykernel install --sys-prefix --name nn-course" in post_build
     # repo2docker builds environment.yml before the source tree exists: no "-e ." there.
     assert "-e ." not in (ROOT / "environment.yml").read_text()

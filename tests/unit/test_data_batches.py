@@ -26,12 +26,13 @@ def test_one_epoch_visits_every_sample_once(n, batch_size, shuffle, seed):
 
 
 def test_drop_last_drops_only_the_partial_batch():
-    batches = list(minibatches(np.zeros((10, 1)), np.arange(10), 4, shuffle=False, drop_last=True))
+    batches = list(minibatches(np.zeros((10, 1)), np.arange(10), 4, shuffle=False, drop_last=True,
+                                   rng=None))
     assert [yb.tolist() for _, yb in batches] == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
 def test_without_shuffle_the_order_is_kept():
-    batches = list(minibatches(np.zeros((5, 1)), np.arange(5), 2, shuffle=False))
+    batches = list(minibatches(np.zeros((5, 1)), np.arange(5), 2, shuffle=False, rng=None))
     assert [yb.tolist() for _, yb in batches] == [[0, 1], [2, 3], [4]]
 
 
@@ -46,15 +47,15 @@ def test_shuffled_epochs_differ_but_a_seed_repeats():
 
 
 @pytest.mark.parametrize(
-    ("args", "kwargs", "bad"),
-    [((np.zeros(3), np.zeros(2), 1), {"rng": 0}, r"X \(3,\) and y \(2,\)"),
-     ((np.zeros(3), np.zeros(3), 0), {"rng": 0}, "batch_size must be an int >= 1, got 0"),
-     ((np.zeros(3), np.zeros(3), 2), {}, "needs rng"),
-     ((np.zeros(3), np.zeros(3), 2), {"shuffle": False, "rng": 1}, "rng=1"),
-     ((np.zeros(3), np.zeros(3), 2), {"rng": 0, "drop_last": "no"}, "'no'")],
+    ("error", "args", "kwargs", "bad"),
+    [(ValueError, (np.zeros(3), np.zeros(2), 1), {"rng": 0}, r"X \(3,\), y \(2,\)"),
+     (ValueError, (np.zeros(3), np.zeros(3), 0), {"rng": 0}, "batch_size must be an integer >= 1"),
+     (TypeError, (np.zeros(3), np.zeros(3), 2), {}, "rng"),
+     (ValueError, (np.zeros(3), np.zeros(3), 2), {"shuffle": False, "rng": 1}, "rng=1"),
+     (TypeError, (np.zeros(3), np.zeros(3), 2), {"rng": 0, "drop_last": "no"}, "'no'")],
 )
-def test_bad_arguments_fail_at_the_call_not_later(args, kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_bad_arguments_fail_at_the_call_not_later(error, args, kwargs, bad):
+    with pytest.raises(error, match=bad):
         minibatches(*args, **kwargs)
 
 
@@ -74,10 +75,11 @@ def test_one_hot_matches_torch():
 
 
 @pytest.mark.parametrize(
-    ("labels", "num_classes", "bad"),
-    [([0, 3], 3, "got label 3"), ([-1], 3, "got label -1"), ([0.0, 1.0], 2, "float64"),
-     ([0], 0, "num_classes must be an int >= 1, got 0")],
+    ("error", "labels", "num_classes", "bad"),
+    [(ValueError, [0, 3], 3, "got label 3"), (ValueError, [-1], 3, "got label -1"),
+     (TypeError, [0.0, 1.0], 2, "float64"),
+     (ValueError, [0], 0, "num_classes must be an integer >= 1, got 0")],
 )
-def test_one_hot_bad_input(labels, num_classes, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_one_hot_bad_input(error, labels, num_classes, bad):
+    with pytest.raises(error, match=bad):
         one_hot(np.array(labels), num_classes)

@@ -418,20 +418,25 @@ def test_download_false_never_contacts_a_mirror(tmp_path, server):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "bad"),
+    ("error", "kwargs", "bad"),
     [
-        ({"split": "validation"}, "'validation'"),
-        ({"download": "yes"}, "'yes'"),
-        ({"checksums": {"train-images": "0" * 64}}, "'train-images'"),
-        ({"checksums": {IMAGES: "abc"}}, "'abc'"),
-        ({"mirrors": []}, "()"),
-        ({"root": 3}, "3"),
+        (ValueError, {"split": "validation"}, "'validation'"),
+        (TypeError, {"split": 0}, "0"),
+        (TypeError, {"download": "yes"}, "'yes'"),
+        (ValueError, {"checksums": {"train-images": "0" * 64}}, "'train-images'"),
+        (ValueError, {"checksums": {IMAGES: "abc"}}, "'abc'"),
+        (TypeError, {"checksums": {IMAGES: 3}}, "int"),
+        (TypeError, {"checksums": ["abc"]}, "list"),
+        (ValueError, {"mirrors": []}, "()"),
+        (TypeError, {"mirrors": [3]}, "3"),
+        (TypeError, {"root": 3}, "3"),
+        (ValueError, {"root": ""}, "empty"),
     ],
 )
-def test_bad_arguments_raise_value_error_naming_the_value(kwargs, bad):
-    with pytest.raises(ValueError) as error:
+def test_bad_arguments_raise_an_error_naming_the_value(error, kwargs, bad):
+    with pytest.raises(error) as raised:
         load_fashion_mnist(**kwargs)
-    assert bad in str(error.value)
+    assert type(raised.value) is error and bad in str(raised.value)
 
 
 def test_classes_in_label_order():

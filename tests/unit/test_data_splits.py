@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from course_lib.data.splits import kfold, train_val_test_indices, train_val_test_split
 
 labels_strategy = arrays(np.int64, st.integers(1, 120), elements=st.integers(0, 4))
-sizes_strategy = st.tuples(st.integers(1, 10), st.integers(0, 10), st.integers(0, 10)).map(
-    lambda w: tuple(np.array(w) / sum(w))
-)
+weights_strategy = st.tuples(st.integers(1, 10), st.integers(0, 10), st.integers(0, 10))
 
 
-@given(labels_strategy, sizes_strategy, st.integers(0, 2**32 - 1))
-def test_stratified_split_is_disjoint_covering_and_within_one_sample_per_class(y, sizes, seed):
+@given(labels_strategy, weights_strategy, st.integers(0, 2**32 - 1))
+@example(np.array([1] * 4 + [0] * 6), (1, 1, 6), 0)  # 4 * 6/8 = 3 positives in test, not 4
+def test_stratified_split_is_disjoint_covering_and_within_one_sample_per_class(y, weights, seed):
+    sizes = tuple(np.array(weights) / sum(weights))
     parts = train_val_test_indices(y, sizes=sizes, rng=seed)
     everything = np.concatenate(parts)
     np.testing.assert_array_equal(np.sort(everything), np.arange(len(y)))
-    for c in np.unique(y):
-        n_c = np.sum(y == c)
-        for part, size in zip(parts, sizes, strict=True):
-            assert abs(np.sum(y[part] == c) - n_c * size) < 1
+    exact_sizes = [Fraction(w, sum(weights)) for w in weights]  # the shares, without round-off
+    for part, size in zip(parts, exact_sizes, strict=True):
+        assert abs(len(part) - len(y) * size) < 1  # each part's size, overall
+        for c in np.unique(y):
+            assert abs(int(np.sum(y[part] == c)) - int(np.sum(y == c)) * size) < 1  # per class
 
 
 @given(labels_strategy, st.integers(0, 2**32 - 1))
@@ -72,18 +75,27 @@ def test_unstratified_split_of_a_number_of_samples():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "bad"),
-    [({"sizes": (0.5, 0.5)}, r"\(0.5, 0.5\)"), ({"sizes": (0.6, 0.3, 0.3)}, "0.3"),
-     ({"sizes": (0.0, 0.5, 0.5)}, "0.0"), ({"stratify": "yes"}, "'yes'"), ({"rng": None}, "None")],
+    ("error", "kwargs", "bad"),
+    [(ValueError, {"sizes": (0.5, 0.5)}, r"\(0.5, 0.5\)"),
+     (ValueError, {"sizes": (0.6, 0.3, 0.3)}, "0.3"),
+     (ValueError, {"sizes": (0.0, 0.5, 0.5)}, "0.0"),
+     (TypeError, {"sizes": ("a", 0.5, 0.5)}, "'a'"), (TypeError, {"sizes": 0.5}, "0.5"),
+     (TypeError, {"stratify": "yes"}, "'yes'"), (TypeError, {"rng": 0.5}, "0.5")],
 )
-def test_bad_split_arguments(kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_bad_split_arguments(error, kwargs, bad):
+    with pytest.raises(error, match=bad):
         train_val_test_indices(np.arange(10) % 2, **{"rng": 0, **kwargs})
 
 
 def test_x_and_y_of_different_lengths_are_refused():
-    with pytest.raises(ValueError, match=r"X \(10, 2\) and y \(9,\)"):
+    with pytest.raises(ValueError, match=r"X has 10 samples but y has 9"):
         train_val_test_split(np.zeros((10, 2)), np.zeros(9), rng=0)
+
+
+def test_rng_none_gives_a_fresh_split_each_time():
+    y = np.arange(100) % 2
+    first, second = (train_val_test_indices(y, rng=None)[0] for _ in range(2))
+    assert not np.array_equal(first, second)
 
 
 @given(labels_strategy, st.integers(2, 6), st.booleans(), st.integers(0, 1000))
@@ -105,7 +117,7 @@ def test_kfold_validation_parts_partition_the_data(y, k, shuffle, seed):
 
 
 def test_kfold_of_a_number_without_shuffle_is_consecutive_blocks():
-    folds = kfold(7, 3, shuffle=False)
+    folds = kfold(7, 3, shuffle=False, rng=None)
     assert [val.tolist() for _, val in folds] == [[0, 1, 2], [3, 4], [5, 6]]
 
 
@@ -118,11 +130,14 @@ def test_kfold_is_deterministic_for_a_seed():
 
 
 @pytest.mark.parametrize(
-    ("args", "kwargs", "bad"),
-    [((10, 1), {"rng": 0}, "k must be an int >= 2, got 1"), ((3, 4), {"rng": 0}, "k=4"),
-     ((10, 3), {}, "needs rng"), ((10, 3), {"shuffle": False, "rng": 0}, "rng=0"),
-     ((10, 3), {"stratify": True, "rng": 0}, "needs the labels")],
+    ("error", "args", "kwargs", "bad"),
+    [(ValueError, (10, 1), {"rng": 0}, "k must be an integer >= 2, got 1"),
+     (ValueError, (3, 4), {"rng": 0}, "k=4"), (TypeError, (10, 3), {}, "rng"),
+     (ValueError, (10, 3), {"shuffle": False, "rng": 0}, "rng=0"),
+     (ValueError, (10, 3), {"stratify": True, "rng": 0}, "needs the labels"),
+     (TypeError, (10, 3.0), {"rng": 0}, "k must be an integer"),
+     (TypeError, (10, 3), {"shuffle": 1, "rng": 0}, "shuffle")],
 )
-def test_bad_kfold_arguments(args, kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_bad_kfold_arguments(error, args, kwargs, bad):
+    with pytest.raises(error, match=bad):
         kfold(*args, **kwargs)

@@ -81,13 +81,14 @@ def test_wrong_number_of_features_is_a_clear_error():
 
 
 @pytest.mark.parametrize(
-    ("X", "bad"),
-    [(np.array([[1.0, np.nan]]), r"NaN or infinite value, first at index \(0, 1\)"),
-     (np.zeros((0, 3)), r"at least one sample, got shape \(0, 3\)"),
-     (np.array(["a", "b"]), "real numbers")],
+    ("error", "X", "bad"),
+    [(ValueError, np.array([[1.0, np.nan]]), r"NaN or infinite value, first at index \(0, 1\)"),
+     (ValueError, np.zeros((0, 3)), r"at least one sample, got shape \(0, 3\)"),
+     (TypeError, np.array(["a", "b"]), "must hold numbers"),
+     (TypeError, 3.0, "single number")],
 )
-def test_fit_refuses_unusable_data(X, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_fit_refuses_unusable_data(error, X, bad):
+    with pytest.raises(error, match=bad):
         Standardizer().fit(X)
 
 

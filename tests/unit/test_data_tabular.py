@@ -37,10 +37,12 @@ def test_friedman1_without_noise_is_the_function():
     np.testing.assert_array_equal(data.y, data.y_clean)
 
 
-@pytest.mark.parametrize(("kwargs", "bad"), [({"n_features": 4}, "4"), ({"noise": -0.1}, "-0.1"),
-                                             ({"rng": None}, "None")])
-def test_friedman1_bad_arguments(kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+@pytest.mark.parametrize(("error", "kwargs", "bad"),
+                         [(ValueError, {"n_features": 4}, "4"),
+                          (ValueError, {"noise": -0.1}, "-0.1"),
+                          (TypeError, {"rng": "0"}, "'0'")])
+def test_friedman1_bad_arguments(error, kwargs, bad):
+    with pytest.raises(error, match=bad):
         make_friedman1(10, **{"rng": 0, **kwargs})
 
 

@@ -39,14 +39,22 @@ def test_shapes_dtypes_and_same_seed_same_data(generator):
 
 @pytest.mark.parametrize("generator", GENERATORS)
 @pytest.mark.parametrize(
-    ("kwargs", "bad"),
-    [({"rng": None}, "None"), ({"rng": 0, "noise": -1}, "-1"),
-     ({"rng": 0, "dtype": np.int32}, "int32"), ({"rng": np.random.RandomState(0)}, "RandomState"),
-     ({"rng": 1.5}, "1.5")],
+    ("error", "kwargs", "bad"),
+    [(ValueError, {"rng": 0, "noise": -1}, "-1"),
+     (ValueError, {"rng": 0, "dtype": np.int32}, "int32"),
+     (TypeError, {"rng": 0, "dtype": "nonsense"}, "dtype"),
+     (TypeError, {"rng": np.random.RandomState(0)}, "RandomState"),
+     (TypeError, {"rng": 1.5}, "1.5"), (ValueError, {"rng": -1}, "seed >= 0")],
 )
-def test_bad_arguments_raise_value_error_naming_the_value(generator, kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_bad_arguments_raise_an_error_naming_the_value(generator, error, kwargs, bad):
+    with pytest.raises(error, match=bad):
         generator(10, **kwargs)
+
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_rng_none_is_fresh_randomness(generator):
+    first, second = generator(50, rng=None), generator(50, rng=None)
+    assert not np.array_equal(first[0], second[0])
 
 
 @pytest.mark.parametrize("generator", GENERATORS)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib.experiments import Sweep, grid, run
-from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves
+from course_lib.plots.sweeps import FAILED_COLOR, plot_sweep, plot_sweep_curves, plot_sweep_metrics
 from course_lib.train import TrainingDiverged
 
 
@@ -47,6 +47,20 @@ def test_the_tidy_table_and_the_summary_agree_with_numpy():
         assert summary["loss failed"][i] == 0
 
 
+def test_a_subset_keeps_the_chosen_settings_with_all_their_seeds_and_curves():
+    sweep = run(noisy_quadratic, grid(lr=[0.1, 0.3, 1.0]), seeds=[3, 4], progress=False)
+    part = sweep.subset(lambda setting: setting["lr"] != 0.3)
+    assert part.settings == [{"lr": 0.1}, {"lr": 1.0}] and part.seeds == [3, 4]
+    np.testing.assert_array_equal(part.values("loss", lr=1.0), sweep.values("loss", lr=1.0))
+    np.testing.assert_array_equal(part.curve("curve", lr=0.1), sweep.curve("curve", lr=0.1))
+    part.scalars["loss"][0, 0] = -1.0  # a copy: the original sweep is unchanged
+    assert sweep.scalars["loss"][0, 0] != -1.0
+    with pytest.raises(ValueError, match="no setting is kept"):
+        sweep.subset(lambda setting: False)
+    with pytest.raises(TypeError, match="keep must be a function"):
+        sweep.subset({"lr": 0.1})
+
+
 def diverging_for_large_lr(lr, seed):
     if lr > 1 and seed % 2 == 0:
         raise TrainingDiverged("boom", history={}, epoch=1, batch=1, loss=float("nan"))
@@ -84,6 +98,69 @@ def test_a_vectorized_experiment_gives_the_same_sweep_as_the_looped_one():
     np.testing.assert_array_equal(a.scalars["value"], b.scalars["value"])
     for x, y in zip(a.curves["curve"], b.curves["curve"], strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+def test_an_all_at_once_experiment_gives_the_same_sweep_as_the_looped_one():
+    def looped(scale, shift, seed):
+        return {"value": scale * seed + shift, "curve": (scale * seed + shift) * np.ones(3)}
+
+    def all_at_once(settings, seeds):
+        values = np.array([[s["scale"] * seed + s["shift"] for seed in seeds] for s in settings])
+        return {"value": values, "curve": values[:, :, None] * np.ones(3)}
+
+    settings = grid(scale=[1.0, 2.0], shift=[0.0, 0.5])
+    a = run(looped, settings, seeds=[1, 2, 3], progress=False)
+    calls = []
+    b = run(lambda **kwargs: calls.append(1) or all_at_once(**kwargs), settings, seeds=[1, 2, 3],
+            vectorized="all", progress=False)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(a.scalars["value"], b.scalars["value"])
+    for x, y in zip(a.curves["curve"], b.curves["curve"], strict=True):
+        np.testing.assert_array_equal(x, y)
+    with pytest.raises(ValueError, match="n_settings, n_seeds"):
+        run(lambda settings, seeds: {"m": np.ones(len(seeds))}, settings, seeds=[0, 1],
+            vectorized="all", progress=False)
+    with pytest.raises(ValueError, match="vectorized must be"):
+        run(looped, settings, seeds=[0], vectorized="seeds", progress=False)
+
+
+def test_pooling_merges_the_repeats_of_a_setting():
+    # folds are repeats: the mean and std are over every seed and fold of a method
+    def score(method, fold, seed):
+        return {"acc": {"a": 0.9, "b": 0.8}[method] + 0.01 * fold + 0.001 * seed}
+
+    sweep = run(score, grid(method=["a", "b"], fold=range(5)), seeds=range(3), progress=False)
+    summary = sweep.summary(pool=["fold"])
+    assert summary["method"].tolist() == ["a", "b"] and summary["n"].tolist() == [15, 15]
+    for i, method in enumerate(["a", "b"]):
+        values = np.array([score(method, f, s)["acc"] for f in range(5) for s in range(3)])
+        assert summary["acc mean"][i] == pytest.approx(values.mean(), rel=1e-14)
+        assert summary["acc std"][i] == pytest.approx(values.std(ddof=1), rel=1e-12)
+    text = sweep.format_summary(["acc"], digits=3, pool="fold")
+    assert text.splitlines()[0].split() == ["method", "acc", "(mean", "±", "std", "over", "3",
+                                            "seeds", "×", "5", "folds)"]
+    values = np.array([score("a", f, s)["acc"] for f in range(5) for s in range(3)])
+    assert f"{values.mean():.3g} ± {values.std(ddof=1):.3g}" in text.splitlines()[1]
+    with pytest.raises(ValueError, match="cannot pool over"):
+        sweep.summary(pool=["lr"])
+    # pooling nothing is the plain summary
+    assert sweep.summary(pool=()).equals(sweep.summary())
+
+
+def test_equal_values_have_a_std_of_exactly_zero():
+    # 0.1 + 0.2 repeated: their float mean differs from the value by a rounding error
+    sweep = run(lambda seed: {"v": 0.1 + 0.2}, [{}], seeds=range(7), progress=False)
+    assert sweep.summary()["v std"][0] == 0.0
+    assert "0.3 ± 0" in sweep.format_summary()
+
+
+def test_pooled_failures_are_counted_over_every_member():
+    def sometimes(method, fold, seed):
+        return {"loss": float("nan") if fold == seed == 1 else 1.0}
+
+    sweep = run(sometimes, grid(method=["a"], fold=range(2)), seeds=range(2), progress=False)
+    assert sweep.summary(pool=["fold"])["loss failed"].tolist() == [1]
+    assert "(1 of 4 failed)" in sweep.format_summary(pool=["fold"])
 
 
 def test_curves_of_different_lengths_are_padded_with_nan():
@@ -137,6 +214,14 @@ def test_plot_sweep_with_hue_and_categories_and_its_errors():
     ax = plot_sweep(sweep, x="opt", y="acc", hue="lr")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["sgd", "adam"]
     assert ax.get_legend_handles_labels()[1] == ["lr=0.1", "lr=1.0"]
+    # categories are not joined by a line, and the two lr groups sit on either side of each
+    means = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [line.get_linestyle() for line in means] == ["None", "None"]
+    np.testing.assert_allclose([np.asarray(line.get_xdata(), float) for line in means],
+                               [[-0.15, 0.85], [0.15, 1.15]])
+    numeric = plot_sweep(sweep.subset(opt="adam"), x="lr", y="acc")
+    assert [line.get_linestyle() for line in numeric.get_lines()
+            if line.get_marker() == "o"] == ["-"]
     with pytest.raises(ValueError, match="'lr' varies"):
         plot_sweep(sweep, x="opt", y="acc")
     with pytest.raises(ValueError, match="not a numeric metric"):
@@ -159,3 +244,37 @@ def test_plot_sweep_curves_draws_a_mean_line_and_a_band_per_setting():
 def test_a_sweep_can_be_built_by_hand():
     sweep = Sweep([{"a": 1}], [0], {"m": np.array([[2.0]])})
     assert sweep.format_summary().startswith("a  m")
+
+
+def test_a_subset_keeps_the_matching_settings_with_their_numbers_and_curves():
+    sweep = run(lambda act, lr, seed: {"loss": lr * (seed + 1) + (act == "relu"),
+                                       "curve": np.full(3, lr + seed)},
+                grid(act=["tanh", "relu"], lr=[0.1, 1.0]), seeds=[0, 1, 2], progress=False)
+    part = sweep.subset(act="relu")
+    assert part.settings == [{"act": "relu", "lr": 0.1}, {"act": "relu", "lr": 1.0}]
+    assert part.seeds == [0, 1, 2]
+    np.testing.assert_array_equal(part.scalars["loss"], sweep.scalars["loss"][2:])
+    np.testing.assert_array_equal(part.curve("curve", lr=1.0), sweep.curve("curve", act="relu",
+                                                                           lr=1.0))
+    part.scalars["loss"][0, 0] = -1.0  # a copy: the sweep itself is unchanged
+    assert sweep.scalars["loss"][2, 0] != -1.0
+    assert sweep.subset(act="tanh", lr=0.1).format_summary().splitlines()[1].startswith("tanh")
+    with pytest.raises(ValueError, match="not hyper-parameters"):
+        sweep.subset(optimizer="adam")
+    with pytest.raises(ValueError, match="no setting is kept"):
+        sweep.subset(act="gelu")
+
+
+def test_plot_sweep_metrics_draws_one_labelled_panel_per_metric():
+    sweep = run(lambda lr, seed: {"mse": lr + seed, "r2": 1 - lr}, grid(lr=[0.1, 1.0]),
+                seeds=range(3), progress=False)
+    fig, axes = plot_sweep_metrics(sweep, "lr", ["mse", "r2"], log_x=True,
+                                   xlabel="learning rate", labels=["test MSE", "test R²"])
+    assert [ax.get_title() for ax in axes] == ["test MSE", "test R²"]
+    assert [ax.get_ylabel() for ax in axes] == ["test MSE", "test R²"]
+    assert {ax.get_xlabel() for ax in axes} == {"learning rate"}
+    assert {ax.get_xscale() for ax in axes} == {"log"}
+    assert "over 3 seeds" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="one label each"):
+        plot_sweep_metrics(sweep, "lr", ["mse", "r2"], labels=["only one"])
+    plt.close("all")

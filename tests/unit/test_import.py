@@ -10,7 +10,9 @@ import pytest
 
 REQUIRED = ["course_lib", "course_lib.data", "course_lib.doctor"]
 OPTIONAL = ["course_lib.nn", "course_lib.optim", "course_lib.metrics", "course_lib.train",
-            "course_lib.gradcheck", "course_lib.plots", "course_lib.widgets"]
+            "course_lib.gradcheck", "course_lib.plots", "course_lib.widgets",
+            "course_lib.initialization", "course_lib.diagnostics",
+            "course_lib.widgets.initialization"]
 # The one module allowed to import torch.
 TORCH_MODULES = {"course_lib.torch_utils"}
 

@@ -177,7 +177,7 @@ def test_errors_say_what_is_wrong():
         init.uniform_(np.zeros(3, dtype=np.int64), rng=0)
     with pytest.raises(ValueError, match="std.*-1"):
         init.normal_(np.empty(3), std=-1.0, rng=0)
-    with pytest.raises(ValueError, match="b must be a finite number in"):
+    with pytest.raises(ValueError, match="b must be a finite number >= 2, got 1.0"):
         init.uniform_(np.empty(3), 2.0, 1.0, rng=0)
 
 

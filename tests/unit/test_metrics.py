@@ -218,5 +218,113 @@ def test_every_public_metric_names_its_notebook():
     for name in REGRESSION:
         assert "notebooks/07_regression.ipynb" in getattr(metrics, name).__doc__
     for name in ["accuracy_score", "precision_score", "recall_score", "f1_score",
-                 "confusion_matrix", "roc_curve", "auc", "roc_auc_score"]:
+                 "confusion_matrix", "roc_curve", "auc", "roc_auc_score", "precision_recall_curve",
+                 "average_precision_score", "binomial_confidence_interval",
+                 "samples_for_margin", "samples_for_difference"]:
         assert "notebooks/08_classification.ipynb" in getattr(metrics, name).__doc__
+
+
+# ---- precision-recall curve and average precision (chapter 08) ----------------------------
+@given(seed=st.integers(0, 2**31), n=st.integers(2, 50), ties=st.booleans())
+def test_precision_recall_curve_and_average_precision_match_sklearn(seed, n, ties):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 2, n)
+    y_true[:2] = [0, 1]
+    y_score = rng.integers(0, 5, n) / 4 if ties else rng.normal(size=n) + y_true
+    ours = metrics.precision_recall_curve(y_true, y_score)
+    theirs = skm.precision_recall_curve(y_true, y_score)
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == b.shape
+        assert_close(a, b)
+    assert_close(metrics.average_precision_score(y_true, y_score),
+                 skm.average_precision_score(y_true, y_score))
+
+
+def test_precision_recall_curve_without_positives_warns_like_sklearn():
+    with pytest.warns(UndefinedMetricWarning, match="No positive samples"):
+        precision, recall, _ = metrics.precision_recall_curve([0, 0, 0], [0.1, 0.5, 0.9])
+    assert recall.tolist() == [1.0, 1.0, 1.0, 0.0] and precision.tolist() == [0, 0, 0, 1.0]
+
+
+def test_average_precision_of_a_perfect_and_of_a_reversed_ranking():
+    assert metrics.average_precision_score([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert metrics.average_precision_score([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == \
+        pytest.approx(skm.average_precision_score([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]))
+
+
+# ---- uncertainty of an accuracy (chapter 08) ------------------------------------------------
+@pytest.mark.parametrize("k, n", [(0, 10), (3, 10), (10, 10), (110, 114), (57, 114), (1, 1)])
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_wilson_interval_matches_scipy(k, n, level):
+    from scipy.stats import binomtest
+
+    expected = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    low, high = metrics.binomial_confidence_interval(k, n, level=level)
+    assert low == pytest.approx(expected.low, abs=1e-12)
+    assert high == pytest.approx(expected.high, abs=1e-12)
+
+
+def test_the_normal_interval_is_the_textbook_formula_clipped_to_0_1():
+    low, high = metrics.binomial_confidence_interval(90, 100, method="normal")
+    half = 1.959963984540054 * np.sqrt(0.9 * 0.1 / 100)
+    assert (low, high) == (pytest.approx(0.9 - half), pytest.approx(0.9 + half))
+    assert metrics.binomial_confidence_interval(100, 100, method="normal") == (1.0, 1.0)
+    low, high = metrics.binomial_confidence_interval(100, 100)     # Wilson: not a point
+    assert 0.95 < low < 1.0 and high == 1.0
+
+
+def test_wilson_covers_the_true_proportion_about_as_often_as_promised():
+    rng = np.random.default_rng(0)
+    for p, n in [(0.97, 114), (0.5, 40), (0.9, 300)]:
+        k = rng.binomial(n, p, size=20_000)
+        low, high = metrics.binomial_confidence_interval(k, n)
+        assert low.shape == high.shape == (20_000,)
+        coverage = np.mean((low <= p) & (p <= high))
+        assert 0.92 < coverage < 0.98, (p, n, coverage)
+    k = rng.binomial(114, 0.97, size=20_000)
+    low, high = metrics.binomial_confidence_interval(k, 114, method="normal")
+    assert np.mean((low <= 0.97) & (0.97 <= high)) < 0.9     # Wald's interval is too narrow here
+
+
+def test_samples_for_margin_and_for_difference_follow_their_formulas():
+    z = 1.959963984540054
+    assert metrics.samples_for_margin(0.95, 0.01) == int(np.ceil(z**2 * 0.95 * 0.05 / 0.01**2))
+    assert metrics.samples_for_margin(0.5, 0.05) == int(np.ceil(z**2 * 0.25 / 0.05**2))
+    # with that many samples, the Wilson half-width is at most about the margin
+    n = metrics.samples_for_margin(0.9, 0.02)
+    low, high = metrics.binomial_confidence_interval(round(0.9 * n), n)
+    assert (high - low) / 2 == pytest.approx(0.02, rel=0.02)
+    z_power = 0.8416212335729143
+    p1, p2 = 0.95, 0.96
+    spread = z * np.sqrt(2 * 0.955 * 0.045) + z_power * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    expected = spread**2
+    assert metrics.samples_for_difference(p1, p2) == int(np.ceil(expected / 0.01**2))
+    assert metrics.samples_for_difference(0.8, 0.9) == metrics.samples_for_difference(0.9, 0.8)
+    assert metrics.samples_for_difference(0.8, 0.9, power=0.9) > \
+        metrics.samples_for_difference(0.8, 0.9)
+
+
+def test_samples_for_difference_gives_the_promised_power_in_simulation():
+    rng = np.random.default_rng(1)
+    n = metrics.samples_for_difference(0.8, 0.85)
+    a, b = rng.binomial(n, 0.8, 20_000), rng.binomial(n, 0.85, 20_000)
+    pooled = (a + b) / (2 * n)
+    z = (b - a) / n / np.sqrt(2 * pooled * (1 - pooled) / n)
+    assert 0.78 < np.mean(np.abs(z) > 1.959963984540054) < 0.82
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: metrics.binomial_confidence_interval(0.9, 100), TypeError),
+    (lambda: metrics.binomial_confidence_interval(101, 100), ValueError),
+    (lambda: metrics.binomial_confidence_interval(-1, 100), ValueError),
+    (lambda: metrics.binomial_confidence_interval(5, 0), ValueError),
+    (lambda: metrics.binomial_confidence_interval(5, 10, level=1.0), ValueError),
+    (lambda: metrics.binomial_confidence_interval(5, 10, method="exact"), ValueError),
+    (lambda: metrics.samples_for_margin(0.9, 0.0), ValueError),
+    (lambda: metrics.samples_for_margin("0.9", 0.01), TypeError),
+    (lambda: metrics.samples_for_difference(0.9, 0.9), ValueError),
+    (lambda: metrics.samples_for_difference(0.9, 0.8, power=1.0), ValueError),
+])
+def test_uncertainty_helpers_check_their_arguments(call, error):
+    with pytest.raises(error):
+        call()

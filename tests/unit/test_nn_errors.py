@@ -155,7 +155,7 @@ def test_flatten_of_a_single_image_suggests_a_batch_dimension():
     (lambda: nn.ELU(alpha=float("nan")), ValueError, "alpha.*got nan"),
     (lambda: nn.HuberLoss(delta=0.0), ValueError, "delta.*got 0.0"),
     (lambda: nn.MSELoss(reduction="average"), ValueError, "reduction must be one of.*'average'"),
-    (lambda: nn.CrossEntropyLoss(reduction=None), ValueError, "reduction must be one of.*None"),
+    (lambda: nn.CrossEntropyLoss(reduction=None), TypeError, "reduction must be one of.*None"),
     (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), ValueError, "label_smoothing.*1.5"),
     (lambda: nn.CrossEntropyLoss(weight=[1.0, -1.0]), ValueError, "weights must be >= 0"),
     (lambda: nn.BCEWithLogitsLoss(pos_weight=-2.0), ValueError, "pos_weight must be >= 0"),

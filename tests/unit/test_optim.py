@@ -2,9 +2,6 @@
 dtypes, argument checks, the subclassing contract, and the schedulers' API."""
 
 import copy
-import doctest
-import importlib
-import inspect
 
 import numpy as np
 import pytest
@@ -462,41 +459,3 @@ def test_clip_grad_norm_error_if_nonfinite():
 def test_clip_grad_norm_invalid_arguments(kwargs, error, text):
     with pytest.raises(error, match=text):
         optim.clip_grad_norm_([param([1.0], grad=[1.0])], **kwargs)
-
-
-# ---- the docstrings ---------------------------------------------------------------------------
-MODULES = ["course_lib.optim", "course_lib.optim.optimizer", "course_lib.optim.sgd",
-           "course_lib.optim.rmsprop", "course_lib.optim.adam", "course_lib.optim.fused",
-           "course_lib.optim.lr_scheduler", "course_lib.optim.clip"]
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name):
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
-
-
-def public_objects():
-    for name in MODULES:
-        module = importlib.import_module(name)
-        yield name, module
-        for attribute, value in vars(module).items():
-            if attribute.startswith("_") or getattr(value, "__module__", None) != name:
-                continue
-            if inspect.isfunction(value) or inspect.isclass(value):
-                yield f"{name}.{attribute}", value
-
-
-@pytest.mark.parametrize("qualified_name, obj", list(public_objects()),
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_docstrings_name_chapter_05_which_teaches_them(qualified_name, obj):
-    """Every docstring names the notebook that teaches the optimizers (or says it is the speed
-    path that no notebook prints); tests/unit/test_docstrings.py checks the notebook uses it."""
-    doc = " ".join((obj.__doc__ or "").split())
-    if qualified_name == "course_lib.optim.fused":
-        assert "Taught in no notebook: it is the speed path beside the printed code" in doc
-    elif qualified_name.startswith("course_lib.optim.fused."):
-        assert ", in place." in doc, qualified_name
-    else:
-        assert "Taught in notebooks/05_optimizers.ipynb" in doc, qualified_name

@@ -6,10 +6,10 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 
+from course_lib.data import xor
 from course_lib.plots.boundaries import decision_grid, plot_decision_boundary
 
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([0, 1, 1, 0])
+XOR_X, XOR_Y = xor()
 
 
 @pytest.fixture(autouse=True)

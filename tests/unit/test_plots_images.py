@@ -74,7 +74,7 @@ def test_float_images_share_one_intensity_scale(images):
     [({"labels": [1, 2]}, r"13 integer labels.*shape \(2,\)"),
      ({"labels": np.arange(13) + 5, "class_names": FASHION_MNIST_CLASSES}, "go up to 17"),
      ({"predictions": np.arange(13)}, "need the true labels"),
-     ({"ncols": 0}, "ncols must be an int >= 1, got 0"),
+     ({"ncols": 0}, "ncols must be an integer >= 1, got 0"),
      ({"max_images": 10}, "13 images, more than max_images=10")],
 )
 def test_bad_arguments_are_explained(images, kwargs, bad):

@@ -186,3 +186,53 @@ def test_compare_schedule_catches_a_cosine_that_ends_late():
 
     report = reference.compare_schedule(Late, warmup_epochs=2, total_epochs=6, start_factor=0.5)
     assert not report.ok and "factor(2)" not in report.message and "factor(3)" in report.message
+
+
+class OwnMomentum(Optimizer):
+    def __init__(self, params, lr=0.01, momentum=0.9):
+        super().__init__(params, {"lr": lr, "momentum": momentum})
+
+    def update(self, p, state, group):
+        if not state:
+            state["momentum_buffer"] = np.zeros(p.shape, dtype=p.dtype)   # Parameter's properties
+        state["momentum_buffer"] = group["momentum"] * state["momentum_buffer"] + p.grad
+        p.data -= group["lr"] * state["momentum_buffer"]
+
+
+class WrappedMomentum(OwnMomentum):
+    def update(self, p, state, group):
+        import importlib
+        sgd = importlib.import_module("course_lib.optim.sgd")
+        reference_sgd = vars(sgd)["SGD"]       # no global name of this test module is read
+        reference_sgd.update(self, p, state, {**group, "dampening": 0.0, "weight_decay": 0.0,
+                                              "nesterov": False, "fused": False})
+
+
+@pytest.fixture
+def in_the_notebook(monkeypatch):
+    """The two classes above as if defined in the learner's notebook."""
+    for cls in (OwnMomentum, WrappedMomentum):
+        monkeypatch.setattr(cls, "__module__", "__main__")
+        monkeypatch.setattr(vars(cls)["update"], "__module__", "__main__")
+
+
+def test_the_learners_own_update_runs_checked_and_passes(in_the_notebook):
+    assert reference.graded(OwnMomentum) is not OwnMomentum
+    assert reference.graded(optim_references.SGDMomentum) is optim_references.SGDMomentum
+    settings = {"lr": 0.05, "momentum": 0.9}
+    assert reference.compare_with_torch(OwnMomentum, settings, "SGD", settings,
+                                        state_names=["momentum_buffer"]).ok
+    assert reference.float32_promises(OwnMomentum, settings, ["momentum_buffer"]).ok
+
+
+def test_a_wrapper_around_course_lib_is_refused_by_every_check(in_the_notebook):
+    # the name scan cannot see a module imported by a string; the checked run can
+    assert reference.check_own_class(WrappedMomentum, "SGDMomentum").ok
+    settings = {"lr": 0.05, "momentum": 0.9}
+    for check in (
+        lambda: reference.compare_with_torch(WrappedMomentum, settings, "SGD", settings),
+        lambda: reference.fixed_array_steps(WrappedMomentum, settings),
+        lambda: reference.float32_promises(WrappedMomentum, settings, ["momentum_buffer"]),
+    ):
+        with pytest.raises(AssertionError, match="runs course_lib's update"):
+            check()

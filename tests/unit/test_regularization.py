@@ -128,9 +128,15 @@ def test_float32_parameters_give_float32_gradients():
 
 
 def test_invalid_arguments_raise_clear_errors():
-    with pytest.raises(ValueError, match="lam must be a number >= 0, got -1"):
+    with pytest.raises(ValueError, match="lam must be a finite number >= 0, got -1"):
         reg.L2Penalty(-1)
-    with pytest.raises(ValueError, match="l1_ratio must be in \\[0, 1\\], got 1.5"):
+    with pytest.raises(TypeError, match="lam must be a number, got '0.1'"):
+        reg.L2Penalty("0.1")
+    with pytest.raises(ValueError, match="l1_ratio must be a finite number in \\[0, 1\\], got 1.5"):
         reg.ElasticNetPenalty(0.1, l1_ratio=1.5)
     with pytest.raises(TypeError, match="needs Parameters"):
         reg.L1Penalty(0.1).backward([np.ones((2, 2))])
+    with pytest.raises(TypeError, match="floating-point"):
+        reg.l2_penalty([np.ones((2, 2), dtype=int)], 0.1)
+    with pytest.raises(TypeError, match="weights_only"):
+        reg.L1Penalty(0.1, weights_only="no")

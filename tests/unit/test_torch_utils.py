@@ -74,10 +74,10 @@ def test_train_epoch_and_evaluate_return_plain_floats_and_learn():
                                 torch.nn.Linear(16, 2))
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
-    before = torch_utils.evaluate(model, eval_loader, loss_fn)
+    before = torch_utils.evaluate(model, loss_fn, eval_loader)
     for _ in range(10):
-        scores = torch_utils.train_epoch(model, train_loader, loss_fn, optimizer)
-    after = torch_utils.evaluate(model, eval_loader, loss_fn)
+        scores = torch_utils.train_epoch(model, loss_fn, optimizer, train_loader)
+    after = torch_utils.evaluate(model, loss_fn, eval_loader)
     assert set(scores) == set(after) == {"loss", "accuracy"}
     assert all(type(v) is float for v in [*scores.values(), *after.values()])
     assert after["loss"] < before["loss"] and after["accuracy"] > 0.9
@@ -93,7 +93,7 @@ def test_evaluate_restores_mode_and_changes_no_parameter():
     model = torch.nn.Linear(4, 2)
     state = {k: v.clone() for k, v in model.state_dict().items()}
     model.train()
-    torch_utils.evaluate(model, eval_loader, torch.nn.CrossEntropyLoss())
+    torch_utils.evaluate(model, torch.nn.CrossEntropyLoss(), eval_loader)
     assert model.training
     assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
 
@@ -102,8 +102,8 @@ def test_regression_scores_have_no_accuracy():
     X = torch.randn(32, 3)
     loader = DataLoader(TensorDataset(X, X.sum(1, keepdim=True)), batch_size=8)
     model = torch.nn.Linear(3, 1)
-    scores = torch_utils.train_epoch(model, loader, torch.nn.MSELoss(),
-                                     torch.optim.SGD(model.parameters(), lr=0.1))
+    scores = torch_utils.train_epoch(model, torch.nn.MSELoss(),
+                                     torch.optim.SGD(model.parameters(), lr=0.1), loader)
     assert set(scores) == {"loss"}
 
 
@@ -112,8 +112,20 @@ def test_train_epoch_stops_on_a_non_finite_loss():
     loader = DataLoader(TensorDataset(X, torch.zeros(8, 1)), batch_size=4)
     model = torch.nn.Linear(3, 1)
     with pytest.raises(TrainingDiverged, match="batch 1: the loss is nan"):
-        torch_utils.train_epoch(model, loader, torch.nn.MSELoss(),
-                                torch.optim.SGD(model.parameters(), lr=0.1))
+        torch_utils.train_epoch(model, torch.nn.MSELoss(),
+                                torch.optim.SGD(model.parameters(), lr=0.1), loader)
+
+
+def test_the_loops_take_fits_argument_order_and_name_it_when_swapped():
+    _, loader, _, _ = classification_loaders()
+    model, loss_fn = torch.nn.Linear(4, 2), torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"fit's order: \(model, loss_fn, loader\)"):
+        torch_utils.evaluate(model, loader, loss_fn)  # the order before fit's
+    with pytest.raises(TypeError, match=r"\(model, loss_fn, optimizer, loader\)"):
+        torch_utils.train_epoch(model, loader, loss_fn, optimizer)
+    with pytest.raises(TypeError, match="loss_fn must be callable"):
+        torch_utils.train_epoch(model, "mse", optimizer, loader)
 
 
 def test_numpy_modules_of_course_lib_do_not_import_torch():

@@ -20,7 +20,6 @@ from course_lib.data.toy import make_moons, xor
 from course_lib.nn.module import Module, Parameter
 from course_lib.optim import SGD, Adam, StepLR
 from course_lib.train import (
-    XOR_221_START,
     Callback,
     EarlyStopping,
     TrainingDiverged,
@@ -29,6 +28,7 @@ from course_lib.train import (
     predict,
     predicted_labels,
 )
+from course_lib.xor import XOR_221_START
 
 XOR_EPOCHS = 300
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -295,11 +295,14 @@ def test_early_stopping_on_a_missing_key_says_what_to_do():
             batch_size=8, rng=0, progress=False, callbacks=[EarlyStopping()])
 
 
-@pytest.mark.parametrize("kwargs, match", [({"patience": 0}, "patience"),
-                                           ({"min_delta": -1}, "min_delta"),
-                                           ({"mode": "up"}, "mode")])
-def test_early_stopping_invalid_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"patience": 0}, ValueError, "patience"), ({"patience": 2.0}, TypeError, "patience"),
+    ({"min_delta": -1}, ValueError, "min_delta"), ({"min_delta": "0"}, TypeError, "min_delta"),
+    ({"mode": "up"}, ValueError, "mode"), ({"mode": 1}, TypeError, "mode"),
+    ({"monitor": 3}, TypeError, "monitor"),
+    ({"restore_best_weights": "yes"}, TypeError, "restore_best_weights")])
+def test_early_stopping_invalid_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         EarlyStopping(**kwargs)
 
 
@@ -349,8 +352,14 @@ def test_predict_matches_the_model_in_eval_mode_in_batches():
     ((np.zeros((0, 2)), np.zeros(0, dtype=int)), {}, ValueError, "empty"),
     (np.zeros((10, 2)), {}, TypeError, r"tuple \(X, y\)"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"epochs": 0}, ValueError, "epochs"),
-    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"batch_size": 2.5}, ValueError,
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"batch_size": 2.5}, TypeError,
      "batch_size"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": [3]}, TypeError, "metric"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": {"loss": len}}, ValueError,
+     "invalid metric name"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"rng": 1.5}, TypeError, "rng"),
+    ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"shuffle": "no"}, TypeError, "shuffle"),
+    ((np.zeros((10, 2)), 3), {}, TypeError, "one row per sample"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)), {"metrics": ["f2"]}, ValueError,
      "unknown metric"),
     ((np.zeros((10, 2)), np.zeros(10, dtype=int)),
@@ -363,3 +372,28 @@ def test_fit_bad_input_raises_clear_errors(train_data, kwargs, error, match):
     with pytest.raises(error, match=match):
         fit(model, nn.CrossEntropyLoss(), Adam(model.parameters()), train_data, progress=False,
             **arguments)
+
+
+def test_a_penalty_adds_its_gradient_before_each_step():
+    from course_lib.regularization import L1Penalty, L2Penalty
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 3)).astype(np.float32), rng.normal(size=(40, 1)).astype(np.float32)
+
+    def trained(penalty, weight_decay):
+        model = nn.Sequential(nn.Linear(3, 1, bias=False, rng=1))
+        history = fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1,
+                                                weight_decay=weight_decay),
+                      (X, y), epochs=5, batch_size=8, penalty=penalty, rng=2, progress=False)
+        return model[0].weight.data, history
+
+    with_penalty, history = trained(L2Penalty(0.3), 0.0)
+    with_decay, decay_history = trained(None, 0.3)
+    np.testing.assert_allclose(with_penalty, with_decay, rtol=1e-6)
+    assert history["loss"] == pytest.approx(decay_history["loss"], rel=1e-6)  # the data loss
+    without, _ = trained(None, 0.0)
+    assert np.abs(trained(L1Penalty(0.5), 0.0)[0]).sum() < np.abs(without).sum()
+    model = nn.Sequential(nn.Linear(3, 1, rng=1))
+    with pytest.raises(TypeError, match="penalty must be"):
+        fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1), (X, y), epochs=1,
+            batch_size=8, penalty=0.1, progress=False)

@@ -54,7 +54,7 @@ def test_moving_the_seed_redraws_without_training_again(explorer):
 
 
 @pytest.mark.parametrize("control, value", [
-    ("activation", "relu"), ("learning_rate", 0.1), ("epochs", 1000),
+    ("activation", "relu"), ("lr", 0.1), ("epochs", 1000),
 ])
 def test_every_control_triggers_a_redraw(explorer, control, value):
     before = only_image(explorer)
@@ -66,7 +66,7 @@ def test_a_diverging_learning_rate_is_shown_without_warnings_or_errors(explorer)
     explorer.hidden_units.value = 8
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        explorer.learning_rate.value = explorer.learning_rate.max
+        explorer.lr.value = explorer.lr.max
     only_image(explorer)
     assert "0 of 10</b>" in explorer.summary.value
 
@@ -97,13 +97,16 @@ def test_in_grading_mode_the_explorer_builds_nothing_and_trains_nothing(monkeypa
     assert "switched off while grading" in explorer._repr_mimebundle_()["text/plain"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"hidden_units": 9}, "hidden_units"),
-    ({"activation": "gelu"}, "activation"),
-    ({"lr": 100.0}, "lr must be between"),
-    ({"epochs": 10}, "epochs"),
-    ({"seed": 20}, "seed must be between"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"hidden_units": 9}, ValueError, "hidden_units must be an integer between 1 and 8"),
+    ({"hidden_units": "2"}, TypeError, "hidden_units"),
+    ({"activation": "gelu"}, ValueError, "activation"),
+    ({"lr": 100.0}, ValueError, r"lr must be a finite number in \[0.01, 31.6228\]"),
+    ({"lr": None}, TypeError, "lr must be a number"),
+    ({"epochs": 10}, ValueError, "epochs"),
+    ({"seed": 20}, ValueError, "seed must be an integer between 0 and 19"),
+    ({"n_starts": 0}, ValueError, "n_starts"),
 ])
-def test_bad_initial_settings_raise_a_clear_error(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_initial_settings_raise_a_clear_error(kwargs, error, message):
+    with pytest.raises(error, match=message):
         XORExplorer(**kwargs)

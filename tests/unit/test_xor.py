@@ -9,11 +9,10 @@ import warnings
 import numpy as np
 import pytest
 
+from course_lib.data import xor
 from course_lib.xor import (
     ACTIVATIONS,
     SOLVED_LOSS,
-    XOR_X,
-    XOR_Y,
     XORNetworks,
     init_xor_networks,
     train_xor_networks,
@@ -29,7 +28,8 @@ def hand_written_training(seed, hidden_units, activation, lr, epochs):
     b1 = np.zeros(hidden_units)
     W2 = rng.normal(size=(1, hidden_units))
     b2 = np.zeros(1)
-    X, y = XOR_X, XOR_Y.reshape(-1, 1)
+    X, labels = xor(dtype=np.float64)
+    y = labels.reshape(-1, 1).astype(np.float64)
     g = {
         "tanh": (np.tanh, lambda a, z: 1 - a**2),
         "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a, z: a * (1 - a)),
@@ -153,27 +153,34 @@ def test_a_huge_learning_rate_gives_unsolved_networks_without_warnings():
 
 def test_predict_proba_has_one_row_per_network_and_checks_the_input_shape():
     net = init_xor_networks(3, range(4))
-    assert net.predict_proba(XOR_X).shape == (4, 4)
+    assert net.predict_proba(xor()[0]).shape == (4, 4)
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         net.predict_proba(np.zeros(4))
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    "kwargs, error, message",
     [
-        ({"hidden_units": 0}, "hidden_units"),
-        ({"seeds": 3}, "sequence of integers"),
-        ({"seeds": []}, "non-empty"),
-        ({"activation": "softmax"}, "activation must be one of"),
-        ({"lr": -0.1}, "lr must be a positive"),
-        ({"lr": float("nan")}, "lr must be a positive"),
-        ({"epochs": -1}, "epochs must be"),
-        ({"snapshot_epochs": [20]}, "snapshot_epochs"),
+        ({"hidden_units": 0}, ValueError, "hidden_units"),
+        ({"hidden_units": 2.0}, TypeError, "hidden_units"),
+        ({"seeds": 3}, TypeError, r"sequence of integers, got the single integer 3. Use \[3\]"),
+        ({"seeds": []}, ValueError, "at least one integer"),
+        ({"seeds": [0.5]}, TypeError, "seeds"),
+        ({"seeds": [-1]}, ValueError, "seeds"),
+        ({"activation": "softmax"}, ValueError, "activation must be one of"),
+        ({"activation": None}, TypeError, "activation must be one of"),
+        ({"lr": -0.1}, ValueError, "lr must be a finite number > 0"),
+        ({"lr": float("nan")}, ValueError, "lr must be a finite number > 0"),
+        ({"lr": "1"}, TypeError, "lr must be a number"),
+        ({"epochs": -1}, ValueError, "epochs must be"),
+        ({"epochs": 1.5}, TypeError, "epochs must be"),
+        ({"snapshot_epochs": [20]}, ValueError, "snapshot_epochs"),
+        ({"snapshot_epochs": 5}, TypeError, "snapshot_epochs"),
     ],
 )
-def test_bad_arguments_raise_a_clear_value_error(kwargs, message):
+def test_bad_arguments_raise_a_clear_error(kwargs, error, message):
     arguments = {"hidden_units": 2, "seeds": [0], "epochs": 10} | kwargs
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         train_xor_networks(**arguments)
 
 
@@ -183,7 +190,7 @@ def test_select_returns_one_network_that_predicts_like_its_row_in_the_batch():
         one = result.networks.select(index)
         assert one.n_networks == 1 and one.seeds.tolist() == [[4, 5, 6][index]]
         np.testing.assert_array_equal(
-            one.predict_proba(XOR_X)[0], result.networks.predict_proba(XOR_X)[index]
+            one.predict_proba(xor()[0])[0], result.networks.predict_proba(xor()[0])[index]
         )
 
 
@@ -223,5 +230,5 @@ def test_a_stuck_network_is_on_a_plateau_not_at_a_minimum():
 
 
 def test_training_from_something_else_than_networks_is_refused():
-    with pytest.raises(ValueError, match="init_xor_networks"):
+    with pytest.raises(TypeError, match="init_xor_networks"):
         train_xor_networks_from(np.zeros((2, 2)), epochs=5)

@@ -1,8 +1,9 @@
 """Pure forward/backward pairs: the maths of every layer and loss, without state.
 
 Taught in notebooks/03_backpropagation.ipynb (linear, activations, softmax,
-MSE, cross-entropy); dropout and batch norm in chapter 06, L1 and Huber in
-chapter 07, the binary cross-entropies in chapter 08 (not yet written).
+MSE, cross-entropy), notebooks/07_regression.ipynb (L1, Huber) and
+notebooks/08_classification.ipynb (the binary cross-entropies); dropout and
+batch norm in chapter 06 (not yet written).
 
 The convention, the same for every operation (CS231n's):
 

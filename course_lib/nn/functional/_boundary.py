@@ -35,6 +35,9 @@ def checked(function, check):
         check(bound.arguments, function.__name__)
         return function(*bound.args, **bound.kwargs)
 
+    # tracebacks and the grader's messages name the function, not "entry"
+    entry.__code__ = entry.__code__.replace(co_name=function.__name__,
+                                            co_qualname=function.__qualname__)
     return entry
 
 

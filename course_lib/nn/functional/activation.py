@@ -1,7 +1,7 @@
 """Element-wise activations and their derivatives.
 
 Taught in notebooks/03_backpropagation.ipynb (the derivative of each one) and
-chapter 04 (notebooks/04_initialization.ipynb, not yet written: how they shape
+chapter 04 (notebooks/04_initialization.ipynb: how they shape
 activations through depth).
 Each backward returns ``dx`` (one array, same shape as ``x``).
 """
@@ -61,7 +61,7 @@ def softplus(x: np.ndarray) -> np.ndarray:
         >>> softplus(np.array([-1000.0, 0.0, 1000.0])).round(4).tolist()
         [0.0, 0.6931, 1000.0]
 
-    Taught in notebooks/08_classification.ipynb, not yet written (the binary
+    Taught in notebooks/08_classification.ipynb (the binary
     cross-entropy on logits).
     """
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))

@@ -7,9 +7,8 @@ returns d loss / d prediction (one array of the prediction's shape), scaled by
 for "none"). Targets are data and get no gradient.
 
 Taught in notebooks/03_backpropagation.ipynb (MSE, cross-entropy); L1 and Huber in
-chapter 07 (notebooks/07_regression.ipynb, not yet written), the binary
-cross-entropies and class weights in chapter 08 (notebooks/08_classification.ipynb,
-not yet written).
+notebooks/07_regression.ipynb, the binary cross-entropies and class weights in
+notebooks/08_classification.ipynb.
 """
 
 from __future__ import annotations
@@ -64,7 +63,7 @@ def mse_loss_backward(dout, cache) -> np.ndarray:
 def l1_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "mean"):
     r"""Mean absolute error :math:`\frac{1}{n}\sum_i |\hat y_i - y_i|`.
 
-    Shapes as ``mse_loss_forward``. Taught in notebooks/07_regression.ipynb, not yet written.
+    Shapes as ``mse_loss_forward``. Taught in notebooks/07_regression.ipynb.
     """
     residual = pred - target
     return reduce(np.abs(residual), reduction), (residual, reduction)
@@ -74,7 +73,7 @@ def l1_loss_backward(dout, cache) -> np.ndarray:
     r""":math:`d\hat y = \frac{1}{n}\mathrm{sign}(\hat y - y) \cdot dout` (0 where equal, as
     PyTorch). Shapes: as pred.
 
-    Derived in notebooks/07_regression.ipynb, not yet written.
+    Derived in notebooks/07_regression.ipynb.
     """
     residual, reduction = cache
     dpred = np.sign(residual) * dout
@@ -88,7 +87,7 @@ def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "m
 
     Quadratic near 0 (like MSE), linear in the tails (like L1), so outliers
     pull less. Shapes as ``mse_loss_forward``.
-    Taught in notebooks/07_regression.ipynb, not yet written.
+    Taught in notebooks/07_regression.ipynb.
     """
     residual = pred - target
     quadratic = 0.5 * residual**2
@@ -100,7 +99,7 @@ def huber_loss_forward(pred: np.ndarray, target: np.ndarray, reduction: str = "m
 def huber_loss_backward(dout, cache) -> np.ndarray:
     r""":math:`d\hat y = \frac{1}{n}\mathrm{clip}(r, -\delta, \delta) \cdot dout`. Shapes: as pred.
 
-    Derived in notebooks/07_regression.ipynb, not yet written.
+    Derived in notebooks/07_regression.ipynb.
     """
     residual, delta, reduction = cache
     dpred = np.clip(residual, -delta, delta) * dout
@@ -124,7 +123,7 @@ def binary_cross_entropy_forward(probs: np.ndarray, target: np.ndarray,
         >>> round(float(loss), 4)   # log 2
         0.6931
 
-    Taught in notebooks/08_classification.ipynb, not yet written.
+    Taught in notebooks/08_classification.ipynb.
     """
     with np.errstate(divide="ignore"):  # log(0) = -inf, clamped just below
         log_p = np.maximum(np.log(probs), -100)
@@ -137,7 +136,7 @@ def binary_cross_entropy_backward(dout, cache) -> np.ndarray:
     r""":math:`dp = \frac{p - y}{p (1 - p)} \cdot dout / n` (the denominator kept above
     :math:`10^{-12}`, as PyTorch). Shapes: as probs.
 
-    Derived in notebooks/08_classification.ipynb, not yet written.
+    Derived in notebooks/08_classification.ipynb.
     """
     probs, target, reduction = cache
     dprobs = (probs - target) / np.maximum(probs * (1 - probs), 1e-12) * dout
@@ -165,7 +164,7 @@ def binary_cross_entropy_with_logits_forward(logits: np.ndarray, target: np.ndar
         >>> round(float(loss), 4)   # log 2
         0.6931
 
-    Taught in notebooks/08_classification.ipynb, not yet written.
+    Taught in notebooks/08_classification.ipynb.
     """
     pos_weight = 1.0 if pos_weight is None else pos_weight
     losses = pos_weight * target * softplus(-logits) + (1 - target) * softplus(logits)
@@ -176,7 +175,7 @@ def binary_cross_entropy_with_logits_backward(dout, cache) -> np.ndarray:
     r""":math:`dz = [(1 - y)\,\sigma(z) - w_+\, y\,(1 - \sigma(z))] \cdot dout / n`, which is
     :math:`(\sigma(z) - y) \cdot dout / n` without ``pos_weight``. Shapes: as logits.
 
-    Derived in notebooks/08_classification.ipynb, not yet written.
+    Derived in notebooks/08_classification.ipynb.
     """
     logits, target, pos_weight, reduction = cache
     p = sigmoid(logits)
@@ -211,7 +210,7 @@ def cross_entropy_forward(logits: np.ndarray, target: np.ndarray, reduction: str
         1.3863
 
     Derived in notebooks/03_backpropagation.ipynb; the options are taught in
-    notebooks/08_classification.ipynb, not yet written.
+    notebooks/08_classification.ipynb (class weights).
     """
     n, classes = logits.shape
     log_probs = log_softmax(logits)                                      # (N, C)

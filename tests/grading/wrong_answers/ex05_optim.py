@@ -1,23 +1,26 @@
-"""Plausible wrong answers to exercise 05 (optimizers), each to be rejected by its own task.
+"""Wrong answers of exercise 05 (optimizers).
 
-Same format as tests/grading/wrong_answers.py: a bug is the whole buggy answer (``code``) or
-edits of the reference answer in solutions/05_optim.ipynb (``edits``). The answers of the four
-optimizer tasks are the bodies of ``update(self, p, state, group)``; the schedule's is the body
-of ``factor(self, epoch)``.
+The package docstring says how they are used. The answers of the four optimizer tasks are the
+bodies of ``update(self, p, state, group)``; the schedule's is the body of
+``factor(self, epoch)``. Besides the formula bugs, each promise of the task text has its wrong
+answer: PyTorch's momentum convention (CS231n's, damped), the state kept per parameter (one
+velocity or one step counter for the whole optimizer), float32 kept (float64 buffers), in place
+(the parameter replaced), ``p.grad`` left alone (aliased), the group's hyper-parameters read
+(a hard-coded learning rate), and wrappers around course_lib's references.
 """
 
-from __future__ import annotations
+from wrong_answers.common import W
 
-from wrong_answers import WrongAnswer as W
+NOTEBOOK = "05_optim"
 
 # fmt: off
-WRONG_ANSWERS_05 = [
+WRONG_ANSWERS = [
     # SGDMomentum -------------------------------------------------------------------------------
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "momentum with (1 - mu) damping, v = mu v + (1 - mu) g",
       edits=(('group["momentum"] * state["momentum_buffer"] + p.grad',
               'group["momentum"] * state["momentum_buffer"] + (1 - group["momentum"]) * p.grad'),)),
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "CS231n's convention, v = mu v - lr g and p += v",
       code="""
       if not state:
@@ -25,11 +28,11 @@ WRONG_ANSWERS_05 = [
       state["momentum_buffer"] = group["momentum"] * state["momentum_buffer"] - group["lr"] * p.grad
       p.data += state["momentum_buffer"]
       """),
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "the parameter replaced, p.data = p.data - lr v, instead of updated in place",
       edits=(('p.data -= group["lr"] * state["momentum_buffer"]',
               'p.data = p.data - group["lr"] * state["momentum_buffer"]'),)),
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "one velocity for the whole optimizer instead of one per parameter",
       code="""
       if not hasattr(self, "velocity"):
@@ -38,7 +41,7 @@ WRONG_ANSWERS_05 = [
       state["momentum_buffer"] = self.velocity
       p.data -= group["lr"] * self.velocity
       """),
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "first velocity aliased to p.grad, which zero_grad and backward then overwrite",
       code="""
       if not state:
@@ -47,16 +50,25 @@ WRONG_ANSWERS_05 = [
           state["momentum_buffer"] = group["momentum"] * state["momentum_buffer"] + p.grad
       p.data -= group["lr"] * state["momentum_buffer"]
       """),
-    W("05_optim", "sgd-momentum", "sgd-momentum-impl",
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
       "the learning rate of __init__'s default instead of the group's",
       edits=(('p.data -= group["lr"] * state["momentum_buffer"]',
               'p.data -= 0.01 * state["momentum_buffer"]'),)),
 
+    W(NOTEBOOK, "sgd-momentum", "sgd-momentum-impl",
+      "wraps course_lib's SGD, imported through importlib",
+      code="""
+      import importlib
+      optim = importlib.import_module("course_lib.optim")
+      optim.SGD.update(self, p, state, {**group, "dampening": 0.0, "weight_decay": 0.0,
+                                        "nesterov": False, "fused": False})
+      """),
+
     # SGDNesterov -------------------------------------------------------------------------------
-    W("05_optim", "nesterov", "nesterov-impl", "Nesterov as plain momentum, p -= lr v",
+    W(NOTEBOOK, "nesterov", "nesterov-impl", "Nesterov as plain momentum, p -= lr v",
       edits=(('p.data -= group["lr"] * (p.grad + mu * state["momentum_buffer"])',
               'p.data -= group["lr"] * state["momentum_buffer"]'),)),
-    W("05_optim", "nesterov", "nesterov-impl",
+    W(NOTEBOOK, "nesterov", "nesterov-impl",
       "the look-ahead with the old velocity, g + mu v_{t-1}",
       code="""
       if not state:
@@ -65,42 +77,58 @@ WRONG_ANSWERS_05 = [
       p.data -= group["lr"] * (p.grad + mu * state["momentum_buffer"])
       state["momentum_buffer"] = mu * state["momentum_buffer"] + p.grad
       """),
-    W("05_optim", "nesterov", "nesterov-impl", "the look-ahead subtracted, g - mu v",
+    W(NOTEBOOK, "nesterov", "nesterov-impl", "the look-ahead subtracted, g - mu v",
       edits=(("(p.grad + mu * state", "(p.grad - mu * state"),)),
-    W("05_optim", "nesterov", "nesterov-impl",
+    W(NOTEBOOK, "nesterov", "nesterov-impl",
       "Nesterov with (1 - mu) damping of the velocity",
       edits=(('mu * state["momentum_buffer"] + p.grad',
               'mu * state["momentum_buffer"] + (1 - mu) * p.grad'),)),
 
+    W(NOTEBOOK, "nesterov", "nesterov-impl",
+      "wraps course_lib's SGD(nesterov=True), found in sys.modules",
+      code="""
+      import sys
+      sgd = sys.modules["course_lib.optim.sgd"]
+      sgd.SGD.update(self, p, state, {**group, "dampening": 0.0, "weight_decay": 0.0,
+                                      "nesterov": True, "fused": False})
+      """),
+
     # RMSprop -----------------------------------------------------------------------------------
-    W("05_optim", "rmsprop", "rmsprop-impl", "eps inside the square root",
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl", "eps inside the square root",
       edits=(('(np.sqrt(state["square_avg"]) + group["eps"])',
               'np.sqrt(state["square_avg"] + group["eps"])'),)),
-    W("05_optim", "rmsprop", "rmsprop-impl", "the gradient averaged without its square",
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl", "the gradient averaged without its square",
       edits=(("(1 - alpha) * p.grad**2", "(1 - alpha) * np.abs(p.grad)"),)),
-    W("05_optim", "rmsprop", "rmsprop-impl", "alpha and 1 - alpha swapped",
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl", "alpha and 1 - alpha swapped",
       edits=(('alpha * state["square_avg"] + (1 - alpha) * p.grad**2',
               '(1 - alpha) * state["square_avg"] + alpha * p.grad**2'),)),
-    W("05_optim", "rmsprop", "rmsprop-impl", "divided by s instead of its square root",
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl", "divided by s instead of its square root",
       edits=(('np.sqrt(state["square_avg"])', 'state["square_avg"]'),)),
-    W("05_optim", "rmsprop", "rmsprop-impl",
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl",
       "state created with np.zeros(p.data.shape): float64 buffers for float32 parameters",
       edits=(('state["square_avg"] = np.zeros_like(p.data)',
               'state["square_avg"] = np.zeros(p.data.shape)'),)),
 
+    W(NOTEBOOK, "rmsprop", "rmsprop-impl", "wraps course_lib's RMSprop through __import__",
+      code="""
+      module = __import__("course_lib.optim.rmsprop", fromlist=["RMSprop"])
+      module.RMSprop.update(self, p, state, {**group, "weight_decay": 0.0, "momentum": 0.0,
+                                             "centered": False, "fused": False})
+      """),
+
     # Adam --------------------------------------------------------------------------------------
-    W("05_optim", "adam", "adam-impl", "Adam without bias correction",
+    W(NOTEBOOK, "adam", "adam-impl", "Adam without bias correction",
       edits=(('m_hat = state["exp_avg"] / (1 - beta1**t)', 'm_hat = state["exp_avg"]'),
              ('v_hat = state["exp_avg_sq"] / (1 - beta2**t)', 'v_hat = state["exp_avg_sq"]'))),
-    W("05_optim", "adam", "adam-impl",
+    W(NOTEBOOK, "adam", "adam-impl",
       "bias correction applied to the wrong moments (beta2 for m, beta1 for v)",
       edits=(('m_hat = state["exp_avg"] / (1 - beta1**t)',
               'm_hat = state["exp_avg"] / (1 - beta2**t)'),
              ('v_hat = state["exp_avg_sq"] / (1 - beta2**t)',
               'v_hat = state["exp_avg_sq"] / (1 - beta1**t)'))),
-    W("05_optim", "adam", "adam-impl", "bias correction of the first moment only",
+    W(NOTEBOOK, "adam", "adam-impl", "bias correction of the first moment only",
       edits=(('v_hat = state["exp_avg_sq"] / (1 - beta2**t)', 'v_hat = state["exp_avg_sq"]'),)),
-    W("05_optim", "adam", "adam-impl",
+    W(NOTEBOOK, "adam", "adam-impl",
       "one step counter for the whole optimizer, counted once per parameter",
       code="""
       beta1, beta2 = group["betas"]
@@ -116,9 +144,9 @@ WRONG_ANSWERS_05 = [
       v_hat = state["exp_avg_sq"] / (1 - beta2**t)
       p.data -= group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"])
       """),
-    W("05_optim", "adam", "adam-impl", "eps inside the square root",
+    W(NOTEBOOK, "adam", "adam-impl", "eps inside the square root",
       edits=(("(np.sqrt(v_hat) + group[\"eps\"])", "np.sqrt(v_hat + group[\"eps\"])"),)),
-    W("05_optim", "adam", "adam-impl",
+    W(NOTEBOOK, "adam", "adam-impl",
       "t counted from 0 in the correction, 1 - beta^0 = 0 at the first step",
       code="""
       beta1, beta2 = group["betas"]
@@ -135,28 +163,50 @@ WRONG_ANSWERS_05 = [
       state["step"] += 1
       """),
 
+    W(NOTEBOOK, "adam", "adam-impl", "wraps course_lib's Adam, imported inside update",
+      code="""
+      from course_lib.optim.adam import Adam as Reference
+      Reference.update(self, p, state, {**group, "weight_decay": 0.0,
+                                        "decoupled_weight_decay": False, "fused": False})
+      """),
+
     # WarmupCosineLR ----------------------------------------------------------------------------
-    W("05_optim", "schedule", "schedule-impl",
+    W(NOTEBOOK, "schedule", "schedule-impl",
       "the cosine over total_epochs instead of total - warmup: it ends at the wrong epoch",
       edits=(("progress = (epoch - self.warmup_epochs) / (self.total_epochs - self.warmup_epochs)",
               "progress = (epoch - self.warmup_epochs) / self.total_epochs"),)),
-    W("05_optim", "schedule", "schedule-impl", "warm-up from 0, start_factor ignored",
+    W(NOTEBOOK, "schedule", "schedule-impl", "warm-up from 0, start_factor ignored",
       edits=(("return self.start_factor + (1 - self.start_factor) * epoch / self.warmup_epochs",
               "return epoch / self.warmup_epochs"),)),
-    W("05_optim", "schedule", "schedule-impl",
+    W(NOTEBOOK, "schedule", "schedule-impl",
       "warm-up one epoch ahead, reaching 1 at warmup_epochs - 1",
       edits=(("(1 - self.start_factor) * epoch / self.warmup_epochs",
               "(1 - self.start_factor) * min(epoch + 1, self.warmup_epochs) / self.warmup_epochs"),
              )),
-    W("05_optim", "schedule", "schedule-impl",
+    W(NOTEBOOK, "schedule", "schedule-impl",
       "the cosine continues past total_epochs and climbs back, as PyTorch's",
       edits=(("if epoch > self.total_epochs:\n    return 0.0\n", ""),)),
-    W("05_optim", "schedule", "schedule-impl",
+    W(NOTEBOOK, "schedule", "schedule-impl",
       "the cosine counted from epoch 0, not from the end of the warm-up",
       edits=(("progress = (epoch - self.warmup_epochs) / (self.total_epochs - self.warmup_epochs)",
               "progress = epoch / (self.total_epochs - self.warmup_epochs)"),)),
-    W("05_optim", "schedule", "schedule-impl", "cos without 1/2 (1 + .): negative learning rates",
+    W(NOTEBOOK, "schedule", "schedule-impl", "cos without 1/2 (1 + .): negative learning rates",
       edits=(("return 0.5 * (1 + math.cos(math.pi * progress))",
               "return math.cos(math.pi * progress)"),)),
+    W(NOTEBOOK, "schedule", "schedule-impl",
+      "wraps course_lib's LinearLR and CosineAnnealingLR through importlib",
+      code="""
+      import importlib
+      import types
+      schedulers = importlib.import_module("course_lib.optim.lr_scheduler")
+      if epoch < self.warmup_epochs:
+          ramp = types.SimpleNamespace(start_factor=self.start_factor, end_factor=1.0,
+                                       total_iters=self.warmup_epochs)
+          return schedulers.LinearLR.factor(ramp, epoch)
+      if epoch > self.total_epochs:
+          return 0.0
+      cosine = types.SimpleNamespace(T_max=self.total_epochs - self.warmup_epochs)
+      return schedulers.CosineAnnealingLR.factor(cosine, epoch - self.warmup_epochs)
+      """),
 ]
 # fmt: on
