@@ -5,11 +5,14 @@ Everything the lecture notebooks share lives here, one module per concept:
 - ``course_lib.nn`` and ``course_lib.nn.functional``: a small NumPy engine with
   PyTorch's names (chapters 02-08),
 - ``course_lib.optim``, ``course_lib.regularization``, ``course_lib.train``,
+- ``course_lib.surfaces`` (2-D loss surfaces and optimizer paths), ``course_lib.lr_finder``
+  (the learning-rate range test),
 - ``course_lib.gradcheck``, ``course_lib.metrics``, ``course_lib.data``,
 - ``course_lib.plots`` and ``course_lib.widgets`` for figures and explorers,
-- the torch side, ``course_lib.torch_utils`` and the other ``course_lib.torch_*``
-  modules (datasets, training loop, checkpoints, ONNX, TensorBoard): the only
-  modules that import torch,
+- the torch side, the only modules that import torch: ``course_lib.torch_utils`` and the
+  other ``course_lib.torch_*`` modules (datasets, training loop, checkpoints, ONNX,
+  TensorBoard; ``course_lib.torch_parity``, the NumPy engine and PyTorch side by side)
+  and chapter 09's explorer ``course_lib.widgets.parity``,
 - ``course_lib.grading`` and the ``course`` command line.
 
 Submodules are imported on demand, so ``import course_lib`` stays fast and

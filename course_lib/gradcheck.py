@@ -302,8 +302,7 @@ def check_module(module, x, *args, eps: float = 1e-6, seed: int = 0,
         >>> check_module(layer, np.ones((4, 3))).passed()
         True
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written), which
-    checks batch norm's backward with it.
+    Taught in notebooks/06_regularization.ipynb, which checks batch norm's backward with it.
     """
     x = np.array(x, copy=True)
     _require_float64(x, "the input", "Pass x.astype(np.float64).")

@@ -85,12 +85,15 @@ LARGE_STD = 1.0  # np.random.randn, what a first attempt writes
 _UNIT_GRID = np.linspace(-10.0, 10.0, 4001)
 
 
-def mlp(sizes: Sequence[int], activation: str = "relu", *, rng=None,
-        dtype=np.float32) -> nn.Sequential:
+def mlp(sizes: Sequence[int], activation: str = "relu", *, dropout: float = 0.0,
+        batch_norm: bool = False, rng=None, dtype=np.float32) -> nn.Sequential:
     """A multi-layer perceptron: ``Linear(sizes[0], sizes[1])``, activation, ..., ``Linear``.
 
     There is an activation after every Linear but the last (the output gives
-    logits); ``activation="linear"`` puts none anywhere. The layers start with
+    logits); ``activation="linear"`` puts none anywhere. Each hidden layer can
+    also get a ``BatchNorm1d`` (between the Linear and the activation) and a
+    ``Dropout`` (after the activation), in that order:
+    ``Linear, BatchNorm1d, ReLU, Dropout, ..., Linear``. The layers start with
     ``course_lib.nn.Linear``'s default initialization (PyTorch's); call
     :func:`initialize_` to start them another way.
 
@@ -98,11 +101,16 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, rng=None,
         sizes: the widths ``[n_0, n_1, ..., n_L]``, at least two; ``n_0`` is the
             number of input features, ``n_L`` the number of outputs.
         activation: one of :data:`ACTIVATIONS`.
-        rng: a ``np.random.Generator`` or an int seed for the default weights.
+        dropout: the drop probability of a ``Dropout`` after every hidden layer, in
+            [0, 1); 0 puts no dropout layer at all.
+        batch_norm: put a ``BatchNorm1d`` after every hidden ``Linear``.
+        rng: a ``np.random.Generator`` or an int seed for the default weights, and
+            then for the dropout masks (the same generator, so one seed fixes both).
         dtype: float32 (the default) or float64.
 
     Returns:
-        ``nn.Sequential`` of ``2 L - 1`` layers (``L`` without activations).
+        ``nn.Sequential`` of ``2 L - 1`` layers (``L`` without activations), plus one per
+        hidden layer for batch norm and one for dropout.
 
     Shapes:
         input (N, sizes[0]) -> output (N, sizes[-1]).
@@ -111,20 +119,31 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, rng=None,
         >>> model = mlp([64, 32, 32, 10], "tanh", rng=0)
         >>> [type(layer).__name__ for layer in model]
         ['Linear', 'Tanh', 'Linear', 'Tanh', 'Linear']
+        >>> [type(layer).__name__ for layer in mlp([2, 8, 2], dropout=0.5, batch_norm=True)]
+        ['Linear', 'BatchNorm1d', 'ReLU', 'Dropout', 'Linear']
 
-    Taught in notebooks/04_initialization.ipynb.
+    Taught in notebooks/04_initialization.ipynb; dropout and batch norm in
+    notebooks/06_regularization.ipynb.
     """
     sizes = [checks.integer(n, "every size", "mlp", minimum=1) for n in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp: sizes needs at least two widths (inputs, outputs), got {sizes}")
     checks.choice(activation, ACTIVATIONS, "activation", "mlp")
+    dropout = checks.number(dropout, "dropout (the probability of dropping a unit)", "mlp",
+                            low=0, high=1, high_inclusive=False)
+    checks.boolean(batch_norm, "batch_norm", "mlp")
     rng = checks.rng(rng, "mlp")
     layers = []
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(nn.Linear(fan_in, fan_out, rng=rng, dtype=dtype))
-        is_hidden = index < len(sizes) - 2
-        if is_hidden and ACTIVATIONS[activation] is not None:
+        if index == len(sizes) - 2:  # the output layer
+            break
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(fan_out, dtype=dtype))
+        if ACTIVATIONS[activation] is not None:
             layers.append(ACTIVATIONS[activation]())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout, rng=rng))
     return nn.Sequential(*layers)
 
 

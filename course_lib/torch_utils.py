@@ -1,10 +1,10 @@
 """Small helpers for the PyTorch chapters: device choice, seeding, parameter
 counts, and the train / evaluate loops of a torch model.
 
-Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written)
+Taught in notebooks/09_numpy_to_pytorch.ipynb
 and notebooks/10_pytorch_fashion_mnist.ipynb.
-This is the only course_lib module
-that imports torch; the NumPy chapters never load it.
+A torch-side module: only the ``course_lib.torch_*`` modules (and chapter 09's
+explorer) import torch; the NumPy chapters never load it.
 
 Example:
     >>> from torch.utils.data import DataLoader, TensorDataset
@@ -63,7 +63,7 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
         >>> get_device()        # on a laptop without a GPU
         device(type='cpu')
 
-    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
+    Taught in notebooks/09_numpy_to_pytorch.ipynb.
     """
     if prefer is None:
         return torch.device(next(kind for kind in DEVICES if _available(kind)))
@@ -91,7 +91,7 @@ def seed_everything(seed: int, *, deterministic: bool = False) -> None:
     ``deterministic=True``, PyTorch is also told to use deterministic
     algorithms only (slower; some operations then raise an error).
 
-    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
+    Taught in notebooks/09_numpy_to_pytorch.ipynb.
     """
     seed = checks.integer(seed, "seed", "seed_everything", minimum=0)
     checks.boolean(deterministic, "deterministic", "seed_everything")
@@ -108,7 +108,7 @@ def count_parameters(model: torch.nn.Module, *, trainable_only: bool = True) -> 
         >>> count_parameters(torch.nn.Linear(784, 512))   # 784 * 512 + 512
         401920
 
-    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
+    Taught in notebooks/09_numpy_to_pytorch.ipynb.
     """
     checks.instance(model, torch.nn.Module, "model", "count_parameters")
     checks.boolean(trainable_only, "trainable_only", "count_parameters")

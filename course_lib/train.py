@@ -51,8 +51,7 @@ class TrainingDiverged(FloatingPointError):
         batch (int | None): the batch (1-based), or None if it was the validation loss.
         loss (float): the offending loss value.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written: the
-    learning-rate sweep, divergence).
+    Taught in notebooks/05_optimizers.ipynb (the learning-rate sweep, divergence).
     """
 
     def __init__(self, message: str, *, history: dict, epoch: int, batch: int | None,
@@ -69,8 +68,8 @@ class Callback:
     (``logs``, e.g. ``{"loss": 0.3, "val_loss": 0.4, "lr": 0.001}``) and the
     model; returning True stops training after this epoch.
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written: early
-    stopping).
+    Taught in notebooks/06_regularization.ipynb (early stopping, a callback that scores the
+    training set in evaluation mode).
     """
 
     def on_train_begin(self, model) -> None:
@@ -122,7 +121,7 @@ class EarlyStopping(Callback):
         >>> len(history["val_loss"]) < 300, stopper.best_epoch == len(history["val_loss"]) - 6
         (True, True)
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Taught in notebooks/06_regularization.ipynb.
     """
 
     def __init__(self, monitor: str = "val_loss", *, patience: int = 5, min_delta: float = 0.0,

@@ -14,6 +14,8 @@
   (notebooks/00_start_here.ipynb; chapter 10, not yet written)
 - ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
   ``batches``: ``minibatches``; ``encoding``: ``one_hot``
+- ``augmentation``: ``shift_images``, ``flip_images``, ``shifts``, ``augmented``
+  (notebooks/06_regularization.ipynb)
 
 Everything but Fashion-MNIST is generated or ships with scikit-learn: no download.
 Random functions take ``rng``, a ``np.random.Generator`` or an int seed, with no
@@ -22,6 +24,7 @@ Generated features are float32 by default (the engine's default dtype; pass
 ``dtype=np.float64`` for gradient checks) and class labels are int64.
 """
 
+from course_lib.data.augmentation import augmented, flip_images, shift_images, shifts
 from course_lib.data.batches import minibatches
 from course_lib.data.classification import load_breast_cancer
 from course_lib.data.curves import CurveData, make_curve
@@ -69,7 +72,9 @@ __all__ = [
     "OneHotEncoder",
     "Standardizer",
     "TabularData",
+    "augmented",
     "find_fashion_mnist",
+    "flip_images",
     "kfold",
     "load_breast_cancer",
     "load_diabetes",
@@ -83,6 +88,8 @@ __all__ = [
     "make_xor",
     "minibatches",
     "one_hot",
+    "shift_images",
+    "shifts",
     "train_val_test_indices",
     "train_val_test_split",
     "xor",

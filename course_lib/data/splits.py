@@ -1,7 +1,8 @@
 """Train/validation/test splits and k-fold cross-validation, seeded and stratified.
 
 Used in notebooks/02_forward_propagation.ipynb; taught in
-chapter 06 (notebooks/06_regularization.ipynb, not yet written): why a validation set, k-fold.
+notebooks/06_regularization.ipynb (why a validation and a test set) and
+notebooks/08_classification.ipynb (k-fold cross-validation).
 
 Stratified means each class keeps its proportion in every part: for every
 class, the number of its samples in a part differs from the exact share by
@@ -25,7 +26,7 @@ def train_val_test_indices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices of a train/validation/test split of ``n`` samples (or of the samples of ``y``).
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Taught in notebooks/06_regularization.ipynb.
 
     Args:
         y_or_n: the targets ``y`` (shape (n,) or (n, ...)) or the number of samples.
@@ -57,7 +58,7 @@ def train_val_test_split(X, y, *, sizes=(0.6, 0.2, 0.2), stratify: bool | None =
     """Split ``(X, y)`` into training, validation and test sets.
 
     Used in notebooks/02_forward_propagation.ipynb; taught in
-    chapter 06 (notebooks/06_regularization.ipynb, not yet written). The three parts are
+    notebooks/06_regularization.ipynb. The three parts are
     ``(X, y)`` tuples, as ``course_lib.train.fit`` takes them.
 
     Args:
@@ -86,8 +87,8 @@ def kfold(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """K-fold cross-validation: ``k`` (train_idx, val_idx) pairs whose val parts partition the data.
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written): train
-    one model per fold on ``(X[train_idx], y[train_idx])`` and score it on the rest.
+    Taught in notebooks/08_classification.ipynb: train one model per fold on
+    ``(X[train_idx], y[train_idx])`` and score it on the rest.
 
     Fold sizes differ by at most one sample; when stratified, so do the
     counts of each class across folds.

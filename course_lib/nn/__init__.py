@@ -19,8 +19,8 @@ Example (one training step; the optimizer is in ``course_lib.optim``):
     (8, 4)
 
 The maths is derived in notebooks/03_backpropagation.ipynb; the modules are
-used from chapter 04 on, and chapter 09 (notebooks/09_numpy_to_pytorch.ipynb,
-not yet written) rebuilds the same models in PyTorch.
+used from chapter 04 on, and chapter 09 (notebooks/09_numpy_to_pytorch.ipynb)
+rebuilds the same models in PyTorch.
 """
 
 from course_lib.nn import functional, init

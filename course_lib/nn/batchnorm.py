@@ -1,5 +1,4 @@
-"""Batch normalisation layer. Taught in chapter 06 (notebooks/06_regularization.ipynb,
-not yet written)."""
+"""Batch normalisation layer. Taught in notebooks/06_regularization.ipynb."""
 
 from __future__ import annotations
 
@@ -39,8 +38,7 @@ class BatchNorm1d(Module):
         >>> bool(np.allclose(out.mean(axis=0), 0, atol=1e-5))
         True
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
-    Ioffe & Szegedy, 2015).
+    Taught in notebooks/06_regularization.ipynb (Ioffe & Szegedy, 2015).
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,

@@ -1,4 +1,4 @@
-"""The dropout layer. Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)."""
+"""The dropout layer. Taught in notebooks/06_regularization.ipynb."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ class Dropout(Module):
         >>> sorted(set(drop(np.ones((2, 4))).ravel().tolist()))
         [0.0, 2.0]
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
-    Srivastava et al., 2014).
+    Taught in notebooks/06_regularization.ipynb (Srivastava et al., 2014).
     """
 
     def __init__(self, p: float = 0.5, *, rng=None):

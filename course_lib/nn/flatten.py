@@ -1,5 +1,5 @@
-"""Flatten: from images to vectors. Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb,
-not yet written)."""
+"""Flatten: from images to vectors. Taught in notebooks/09_numpy_to_pytorch.ipynb, next to
+PyTorch's ``torch.nn.Flatten``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Flatten(Module):
         >>> Flatten()(np.zeros((32, 28, 28))).shape
         (32, 784)
 
-    Taught in chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
+    Taught in notebooks/09_numpy_to_pytorch.ipynb.
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1):

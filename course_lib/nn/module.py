@@ -1,6 +1,6 @@
 """``Parameter`` and ``Module``: the two classes every layer is built on.
 
-Chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written) shows that
+Chapter 09 (notebooks/09_numpy_to_pytorch.ipynb) shows that
 ``torch.nn.Module`` has the same shape: parameters, buffers, children,
 ``named_modules()``, ``train()`` / ``eval()``, ``zero_grad()``,
 ``state_dict()``; inspecting parameters is taught in chapter 04
@@ -114,7 +114,7 @@ class Module:
     (None before the first forward), as CS231n's ``*_forward`` functions return it.
 
     Taught in notebooks/04_initialization.ipynb
-    and chapter 09 (notebooks/09_numpy_to_pytorch.ipynb, not yet written).
+    and notebooks/09_numpy_to_pytorch.ipynb.
     """
 
     def __init__(self):

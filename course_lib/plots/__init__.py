@@ -11,6 +11,10 @@
 - ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
 - ``layers``: ``plot_layer_histograms``, ``plot_layer_stds``, ``plot_update_ratios``
   (notebooks/04_initialization.ipynb: what happens layer by layer)
+- ``surfaces``: ``plot_surface``, ``plot_paths``, ``plot_path_losses``; ``lr_range``:
+  ``plot_lr_range_test`` (notebooks/05_optimizers.ipynb; imported from their modules)
+- ``weights``: ``plot_weight_histograms``, ``plot_input_weights``
+  (notebooks/06_regularization.ipynb: what a penalty does to the weights)
 
 Training, logging and plotting stay separate: plots consume arrays and
 ``fit()``'s history dict; no model holds a plot.
@@ -23,6 +27,7 @@ from course_lib.plots.graphs import graph_layout, plot_computational_graph
 from course_lib.plots.images import image_grid
 from course_lib.plots.layers import plot_layer_histograms, plot_layer_stds, plot_update_ratios
 from course_lib.plots.sweeps import plot_sweep, plot_sweep_curves
+from course_lib.plots.weights import plot_input_weights, plot_weight_histograms
 
 __all__ = [
     "activation_curve",
@@ -33,6 +38,7 @@ __all__ = [
     "plot_activations",
     "plot_computational_graph",
     "plot_decision_boundary",
+    "plot_input_weights",
     "plot_layer_histograms",
     "plot_layer_stds",
     "plot_loss_curves",
@@ -40,4 +46,5 @@ __all__ = [
     "plot_sweep",
     "plot_sweep_curves",
     "plot_update_ratios",
+    "plot_weight_histograms",
 ]

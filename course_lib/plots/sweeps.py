@@ -144,8 +144,12 @@ def plot_sweep(sweep: Sweep, x: str, y: str, *, hue: str | None = None, ax: Axes
 def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
                       keys: Sequence[str] | None = None, log_y: bool = False,
                       title: str | None = None, xlabel: str = "epoch",
-                      ylabel: str | None = None) -> Axes:
+                      ylabel: str | None = None, colors: Sequence | None = None,
+                      labels: Sequence[str] | None = None, linestyle: str = "-") -> Axes:
     """The curve ``metric`` of every setting: the mean over the seeds and a band of ± one std.
+
+    Several metrics of one sweep (a training and a validation loss) go on one Axes
+    by calling this once per metric with ``colors`` and ``labels`` of their own.
 
     Args:
         sweep: the result of ``course_lib.experiments.run`` with a curve metric.
@@ -154,6 +158,9 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
         keys: the hyper-parameters named in the legend (default: all).
         log_y: logarithmic vertical axis.
         title, xlabel, ylabel: labels.
+        colors: one colour per setting (default: along ``SETTING_CMAP``).
+        labels: one legend label per setting (default: the setting's ``keys``).
+        linestyle: the style of the mean's line (e.g. ``"--"`` for a second metric).
 
     Returns:
         The Axes.
@@ -170,10 +177,16 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
         raise ValueError(f"plot_sweep_curves: {metric!r} is not a curve of the sweep; curves: "
                          f"{list(sweep.curves)}")
     keys = list(sweep.keys if keys is None else keys)
+    n_settings = len(sweep.settings)
+    colors = setting_colors(n_settings) if colors is None else list(colors)
+    labels = [_label(s, keys) or metric for s in sweep.settings] if labels is None \
+        else [str(label) for label in labels]
+    if len(colors) != n_settings or len(labels) != n_settings:
+        raise ValueError(f"plot_sweep_curves: give one colour and one label per setting "
+                         f"({n_settings}), got {len(colors)} colours and {len(labels)} labels")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.8))
-    colors = setting_colors(len(sweep.settings))
-    for setting, curves, color in zip(sweep.settings, sweep.curves[metric], colors, strict=True):
+    for curves, color, label in zip(sweep.curves[metric], colors, labels, strict=True):
         finite = np.where(np.isfinite(curves), curves, np.nan)  # diverged epochs are left out
         if np.all(np.isnan(finite)):
             continue
@@ -182,7 +195,7 @@ def plot_sweep_curves(sweep: Sweep, metric: str, *, ax: Axes | None = None,
             mean = np.nanmean(finite, axis=0)
             std = np.nanstd(finite, axis=0, ddof=1) if len(curves) > 1 else np.zeros_like(mean)
         epochs = np.arange(1, curves.shape[1] + 1)
-        ax.plot(epochs, mean, color=color, lw=1.8, label=_label(setting, keys) or metric)
+        ax.plot(epochs, mean, color=color, lw=1.8, linestyle=linestyle, label=label)
         ax.fill_between(epochs, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
     if log_y:
         ax.set_yscale("log")

@@ -241,6 +241,22 @@ def test_plot_sweep_curves_draws_a_mean_line_and_a_band_per_setting():
     plt.close("all")
 
 
+def test_plot_sweep_curves_takes_colours_labels_and_a_line_style_for_a_second_metric():
+    sweep = run(lambda seed: {"train": np.arange(4.0) + seed, "val": np.arange(4.0) * 2},
+                [{}], seeds=range(3), progress=False)
+    ax = plot_sweep_curves(sweep, "train", colors=["black"], labels=["training"])
+    plot_sweep_curves(sweep, "val", ax=ax, colors=["tab:green"], labels=["validation"],
+                      linestyle="--")
+    train_line, val_line = ax.get_lines()
+    assert ax.get_legend_handles_labels()[1] == ["training", "validation"]
+    assert (train_line.get_color(), val_line.get_color()) == ("black", "tab:green")
+    assert (train_line.get_linestyle(), val_line.get_linestyle()) == ("-", "--")
+    np.testing.assert_allclose(train_line.get_ydata(), np.arange(4.0) + 1)
+    with pytest.raises(ValueError, match="one colour and one label per setting"):
+        plot_sweep_curves(sweep, "val", colors=["black", "tab:green"])
+    plt.close("all")
+
+
 def test_a_sweep_can_be_built_by_hand():
     sweep = Sweep([{"a": 1}], [0], {"m": np.array([[2.0]])})
     assert sweep.format_summary().startswith("a  m")

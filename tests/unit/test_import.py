@@ -14,14 +14,19 @@ OPTIONAL = ["course_lib.nn", "course_lib.optim", "course_lib.metrics", "course_l
             "course_lib.initialization", "course_lib.diagnostics",
             "course_lib.widgets.initialization"]
 # The torch side of the package, the only modules allowed to import torch: every
-# course_lib.torch_* module (the PyTorch chapters' helpers) and the reference answers of
-# the PyTorch exercises.
+# course_lib.torch_* module (and package) of the PyTorch chapters, chapter 09's explorer
+# of the two frameworks side by side, and the reference answers of the PyTorch exercises.
 TORCH_PREFIX = "course_lib.torch_"
-TORCH_MODULES = {"course_lib.grading.references_10"}
+TORCH_MODULES = {
+    "course_lib.widgets.parity",
+    "course_lib.grading.references_09",
+    "course_lib.grading.references_10",
+}
 
 
 def torch_side(name: str) -> bool:
     return name.startswith(TORCH_PREFIX) or name in TORCH_MODULES
+
 
 PROBE = """
 import importlib, importlib.util, json, sys

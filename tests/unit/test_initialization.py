@@ -46,6 +46,47 @@ def test_mlp_starts_with_the_default_linear_initialization_drawn_from_its_seed()
     assert not np.array_equal(a[0].weight.data, mlp([8, 16, 4], "tanh", rng=4)[0].weight.data)
 
 
+def test_mlp_puts_batch_norm_before_and_dropout_after_each_hidden_activation():
+    model = mlp([5, 7, 6, 3], "relu", dropout=0.25, batch_norm=True, rng=0)
+    assert [type(layer).__name__ for layer in model] == [
+        "Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear", "BatchNorm1d", "ReLU", "Dropout",
+        "Linear"]
+    assert [layer.p for layer in model if isinstance(layer, nn.Dropout)] == [0.25, 0.25]
+    assert [layer.num_features for layer in model if isinstance(layer, nn.BatchNorm1d)] == [7, 6]
+    assert [type(layer).__name__ for layer in mlp([5, 3], dropout=0.5, rng=0)] == ["Linear"]
+    assert model(np.ones((4, 5), np.float32)).shape == (4, 3)
+    doubled = mlp([5, 7, 3], "tanh", batch_norm=True, rng=0, dtype=np.float64)
+    assert doubled[1].running_var.dtype == np.float64
+
+
+def test_dropout_and_batch_norm_leave_the_linear_weights_of_the_seed_unchanged():
+    plain = mlp([8, 16, 16, 4], "relu", rng=5)
+    regularized = mlp([8, 16, 16, 4], "relu", dropout=0.5, batch_norm=True, rng=5)
+    for a, b in zip(linear_layers(plain), linear_layers(regularized), strict=True):
+        np.testing.assert_array_equal(a.weight.data, b.weight.data)
+        np.testing.assert_array_equal(a.bias.data, b.bias.data)
+
+
+def test_the_dropout_masks_come_from_the_seed_and_evaluation_turns_them_off():
+    x = np.ones((50, 8), np.float32)
+    a, b = mlp([8, 32, 4], dropout=0.5, rng=1), mlp([8, 32, 4], dropout=0.5, rng=1)
+    np.testing.assert_array_equal(a(x), b(x))
+    assert not np.array_equal(a(x), a(x))   # a new mask every call
+    a.eval()
+    np.testing.assert_array_equal(a(x), a(x))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"dropout": 1.0}, ValueError, "dropout"),
+    ({"dropout": -0.1}, ValueError, "dropout"),
+    ({"dropout": "0.5"}, TypeError, "dropout"),
+    ({"batch_norm": 1}, TypeError, "batch_norm"),
+])
+def test_mlp_refuses_a_bad_dropout_or_batch_norm(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        mlp([4, 3, 2], rng=0, **kwargs)
+
+
 @pytest.mark.parametrize("sizes, activation, message", [
     ([5], "relu", "at least two"),
     ([5, 0, 3], "relu", ">= 1"),

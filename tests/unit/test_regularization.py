@@ -140,3 +140,72 @@ def test_invalid_arguments_raise_clear_errors():
         reg.l2_penalty([np.ones((2, 2), dtype=int)], 0.1)
     with pytest.raises(TypeError, match="weights_only"):
         reg.L1Penalty(0.1, weights_only="no")
+
+
+@pytest.mark.parametrize("penalty, value, gradient", [
+    (reg.L2Penalty(0.4), lambda w: 0.2 * np.sum(w**2), lambda w: 0.4 * w),
+    (reg.L1Penalty(0.4), lambda w: 0.4 * np.sum(np.abs(w)), lambda w: 0.4 * np.sign(w)),
+    (reg.ElasticNetPenalty(0.4, 0.25),
+     lambda w: 0.4 * (0.25 * np.sum(np.abs(w)) + 0.375 * np.sum(w**2)),
+     lambda w: 0.4 * (0.25 * np.sign(w) + 0.75 * w)),
+], ids=repr)
+def test_each_penalty_writes_its_formula_for_one_array(penalty, value, gradient):
+    w = random_params(7)[0]
+    assert penalty.value(w) == pytest.approx(value(w), rel=1e-12)
+    np.testing.assert_allclose(penalty.gradient(w), gradient(w), rtol=1e-12)
+    arrays = random_params(8)
+    assert penalty(arrays) == pytest.approx(sum(value(a) for a in arrays if a.ndim >= 2))
+
+
+def test_the_printed_formulas_hold_no_argument_checks():
+    import inspect
+    for cls in (reg.L1Penalty, reg.L2Penalty, reg.ElasticNetPenalty):
+        for method in (cls.value, cls.gradient):
+            source = inspect.getsource(method)
+            assert "checks" not in source and len(source.splitlines()) <= 3, source
+
+
+def test_the_functions_name_themselves_in_their_messages():
+    with pytest.raises(ValueError, match="l2_penalty_grad: lam"):
+        reg.l2_penalty_grad([np.ones((2, 2))], -1.0)
+    with pytest.raises(ValueError, match="elastic_net_penalty: l1_ratio"):
+        reg.elastic_net_penalty([np.ones((2, 2))], 0.1, 2.0)
+    with pytest.raises(TypeError, match="l1_penalty: params"):
+        reg.l1_penalty(3, 0.1)
+
+
+def test_penalties_of_float32_weights_are_python_floats_and_gradients_stay_float32():
+    w = np.full((3, 4), 0.5, dtype=np.float32)
+    for penalty in (reg.L1Penalty(0.1), reg.L2Penalty(0.1), reg.ElasticNetPenalty(0.1)):
+        assert type(penalty([w])) is float
+        assert penalty.grad([w, np.ones(4, np.float32)])[1].dtype == np.float32
+
+
+def test_sparsity_counts_weights_below_the_threshold_and_skips_biases():
+    W = np.array([[0.0, 5e-4, -2e-3], [1.0, -1e-4, 0.3]])
+    assert reg.sparsity([W, np.zeros(3)]) == pytest.approx(3 / 6)
+    assert reg.sparsity([W], threshold=1e-2) == pytest.approx(4 / 6)
+    assert reg.sparsity([W, np.zeros(3)], weights_only=False) == pytest.approx(6 / 9)
+    assert reg.sparsity([Parameter(W)]) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="no weights to count"):
+        reg.sparsity([np.zeros(3)])
+    with pytest.raises(ValueError, match="threshold"):
+        reg.sparsity([W], threshold=0.0)
+
+
+def test_l1_training_makes_weights_sparse_and_l2_does_not():
+    """The chapter's claim, on a small problem: with SGD, L1 drives the weights of useless
+    inputs to about 0, L2 only shrinks them."""
+    from course_lib import nn
+    from course_lib.train import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 10)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)        # 8 of the 10 inputs are noise
+    share = {}
+    for name, penalty in [("l1", reg.L1Penalty(0.05)), ("l2", reg.L2Penalty(0.05))]:
+        model = nn.Linear(10, 2, rng=0)
+        fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), (X, y), epochs=100,
+            batch_size=50, penalty=penalty, rng=0, progress=False)
+        share[name] = reg.sparsity(model.parameters(), threshold=1e-2)
+    assert share["l1"] >= 0.7 and share["l2"] <= 0.2, share   # 16 of the 20 weights are noise

@@ -3,7 +3,7 @@
 Taught in notebooks/03_backpropagation.ipynb (linear, activations, softmax,
 MSE, cross-entropy), notebooks/07_regression.ipynb (L1, Huber) and
 notebooks/08_classification.ipynb (the binary cross-entropies); dropout and
-batch norm in chapter 06 (not yet written).
+batch norm in notebooks/06_regularization.ipynb.
 
 The convention, the same for every operation (CS231n's):
 

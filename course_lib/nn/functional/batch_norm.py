@@ -1,6 +1,6 @@
 """Batch normalisation over the batch axis of (N, C) inputs.
 
-Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+Taught in notebooks/06_regularization.ipynb.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ def batch_norm_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray,
         array([[-1.],
                [ 1.]])
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written;
-    Ioffe & Szegedy, 2015).
+    Taught in notebooks/06_regularization.ipynb (Ioffe & Szegedy, 2015).
     """
     if training:
         mean, var = x.mean(axis=0), x.var(axis=0)
@@ -66,7 +65,7 @@ def batch_norm_backward(dout: np.ndarray, cache):
 
     Shapes: dout (N, C) -> dx (N, C), dweight (C,), dbias (C,).
 
-    Derived in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Derived in notebooks/06_regularization.ipynb.
     """
     x_hat, inv_std, weight, training = cache
     dbias = dout.sum(axis=0)

@@ -1,4 +1,4 @@
-"""Inverted dropout. Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written)."""
+"""Inverted dropout. Taught in notebooks/06_regularization.ipynb."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
         >>> out
         array([2., 0., 2., 2.])
 
-    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Taught in notebooks/06_regularization.ipynb.
     """
     if not training or p == 0:
         return x, None
@@ -45,7 +45,7 @@ def dropout_forward(x: np.ndarray, p: float = 0.5, *, training: bool = True,
 def dropout_backward(dout: np.ndarray, cache) -> np.ndarray:
     r""":math:`dx = dout \odot m / (1 - p)` (the same units are dropped). Shapes: as x.
 
-    Derived in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Derived in notebooks/06_regularization.ipynb.
     """
     scaled_mask = cache
     return dout if scaled_mask is None else dout * scaled_mask
