@@ -11,7 +11,7 @@
   (notebooks/07_regression.ipynb)
 - ``classification``: ``load_breast_cancer`` (notebooks/08_classification.ipynb)
 - ``fashion_mnist``: ``load_fashion_mnist``, ``FASHION_MNIST_CLASSES``
-  (notebooks/00_start_here.ipynb; chapter 10, not yet written)
+  (notebooks/00_start_here.ipynb, notebooks/10_pytorch_fashion_mnist.ipynb)
 - ``splits``: ``train_val_test_split``, ``kfold``; ``standardize``: ``Standardizer``;
   ``batches``: ``minibatches``; ``encoding``: ``one_hot``
 - ``augmentation``: ``shift_images``, ``flip_images``, ``shifts``, ``augmented``

@@ -8,11 +8,10 @@ Samples come shuffled, and every random set takes its ``rng`` explicitly (a
 
 - ``xor``: the four-row truth table (notebooks/01_xor_from_scratch.ipynb).
 - ``make_xor``: noisy points around the four corners (no chapter uses it yet).
-- ``make_moons``, ``make_circles``: two interleaved half circles, two rings
-  (chapter 06, not yet written).
+- ``make_moons``: two interleaved half circles (notebooks/06_regularization.ipynb).
+- ``make_circles``: two rings (no chapter uses it yet).
 - ``make_spirals``: CS231n's K interleaved spiral arms (the exercises of chapters 02 and
-  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb; chapter 06, not yet
-  written).
+  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb).
 """
 
 from __future__ import annotations
