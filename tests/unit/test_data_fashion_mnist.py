@@ -207,6 +207,16 @@ def test_lookup_order_root_env_cache_system(tmp_path, monkeypatch):
     assert find_fashion_mnist(None, checksums=CHECKSUMS) == cache
 
 
+def test_course_ignore_system_data_skips_the_system_folders(tmp_path, monkeypatch):
+    system = write_files(tmp_path / "system")
+    assert find_fashion_mnist(checksums=CHECKSUMS) == system
+    monkeypatch.setenv("COURSE_IGNORE_SYSTEM_DATA", "1")
+    assert find_fashion_mnist(checksums=CHECKSUMS) is None
+    assert all(location.directory != system for location in fm.lookup_locations())
+    monkeypatch.setenv("COURSE_IGNORE_SYSTEM_DATA", "0")  # only "1" turns them off
+    assert find_fashion_mnist(checksums=CHECKSUMS) == system
+
+
 def test_cache_defaults_to_home_dot_cache_without_xdg(tmp_path, monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME")
     cache = write_files(tmp_path / "home" / ".cache" / "nn-course")
