@@ -131,7 +131,9 @@ def plot_computational_graph(
             ax.annotate("", xy=(x1 - dx, y1), xytext=(x0 + dx, y0),
                         arrowprops={"arrowstyle": "-|>", "color": "gray", "lw": 1.2})
             if (source, node) in edge_grads:
-                ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{edge_grads[source, node]:.4g}",
+                # Near the input it flows back to: that is the node that adds it up.
+                tx, ty = x0 + dx + 0.3 * (x1 - x0 - 2 * dx), y0 + 0.3 * (y1 - y0)
+                ax.text(tx, ty, f"{edge_grads[source, node]:.4g}",
                         ha="center", va="center", fontsize=9, color=GRADIENT_COLOR,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for node, (x, y) in positions.items():
