@@ -216,7 +216,7 @@ def add_probability_colorbar(axes, *, label: str = "p(class 1)"):
                     if isinstance(c, ContourSet) and c.filled), None)
     if shading is None:
         raise ValueError(
-            "add_probability_colorbar: the first Axes holds no probability shading; draw it "
+            "add_probability_colorbar: axes (its first Axes) holds no probability shading; draw it "
             "with plot_decision_boundary and a predict that returns probabilities of class 1."
         )
     return panels[0].figure.colorbar(shading, ax=panels, label=label)

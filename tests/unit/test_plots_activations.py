@@ -25,10 +25,10 @@ def test_the_curve_holds_the_function_and_its_derivative_from_the_backward():
 
 def test_sigmoid_is_flat_only_far_from_zero():
     curve = activation_curve(F.sigmoid_forward, F.sigmoid_backward, x_range=(-10, 10), num=2001)
-    saturated_x = curve.x[curve.flat(0.01)]
+    flat_x = curve.x[curve.flat(0.01)]
     # s(1 - s) < 0.01 exactly when |x| > ln((1 + sqrt(0.96)) / (1 - sqrt(0.96))), about 4.6
     bound = np.log((1 + np.sqrt(0.96)) / (1 - np.sqrt(0.96)))
-    assert np.all(np.abs(saturated_x) > bound - 0.01)
+    assert np.all(np.abs(flat_x) > bound - 0.01)
     assert 0 < curve.flat_fraction(0.01) < 1
 
 
