@@ -10,6 +10,7 @@ then the notebook opens. The link follows nbgitpuller's documented URL format
 
 where FOLDER is the folder nbgitpuller clones into: the last part of the
 repository's URL. Used by ``course link`` (instructor guide, "JupyterHub").
+Taught in no notebook: instructors use it, through ``course link``.
 """
 
 from __future__ import annotations

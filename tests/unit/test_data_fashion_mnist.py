@@ -81,6 +81,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("COURSE_IGNORE_SYSTEM_DATA", raising=False)
     monkeypatch.setattr(fm, "SYSTEM_DIRS", (tmp_path / "system",))
     monkeypatch.setattr(fm, "MIRRORS", (closed_port_url(),))
     return tmp_path
