@@ -5,6 +5,8 @@ Everything the lecture notebooks share lives here, one module per concept:
 - ``course_lib.nn`` and ``course_lib.nn.functional``: a small NumPy engine with
   PyTorch's names (chapters 02-08),
 - ``course_lib.optim``, ``course_lib.regularization``, ``course_lib.train``,
+- ``course_lib.surfaces`` (2-D loss surfaces and optimizer paths), ``course_lib.lr_finder``
+  (the learning-rate range test),
 - ``course_lib.gradcheck``, ``course_lib.metrics``, ``course_lib.data``,
 - ``course_lib.plots`` and ``course_lib.widgets`` for figures and explorers,
 - ``course_lib.torch_utils`` (the only module that imports torch),

@@ -9,8 +9,8 @@ then the notebook opens. The link follows nbgitpuller's documented URL format
     HUB/hub/user-redirect/git-pull?repo=REPO&urlpath=lab/tree/FOLDER/FILE&branch=BRANCH
 
 where FOLDER is the folder nbgitpuller clones into: the last part of the
-repository's URL. Used by ``course link`` (instructor guide, "JupyterHub").
-Taught in no notebook: instructors use it, through ``course link``.
+repository's URL. Used by ``course link`` (instructor guide, "JupyterHub"); taught
+in no notebook.
 """
 
 from __future__ import annotations

@@ -51,8 +51,7 @@ class TrainingDiverged(FloatingPointError):
         batch (int | None): the batch (1-based), or None if it was the validation loss.
         loss (float): the offending loss value.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written: the
-    learning-rate sweep, divergence).
+    Taught in notebooks/05_optimizers.ipynb (the learning-rate sweep, divergence).
     """
 
     def __init__(self, message: str, *, history: dict, epoch: int, batch: int | None,

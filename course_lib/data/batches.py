@@ -1,7 +1,6 @@
 """``minibatches``: iterate over a data set in mini-batches, shuffled with an explicit ``rng``.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written):
-mini-batch SGD.
+Taught in notebooks/05_optimizers.ipynb: mini-batch SGD.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ def minibatches(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(X_batch, y_batch)`` pairs that cover every sample once (one epoch).
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     Call it once per epoch with the same ``rng`` (a Generator) to get a new order each
     epoch.
 

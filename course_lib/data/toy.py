@@ -9,10 +9,10 @@ Samples come shuffled, and every random set takes its ``rng`` explicitly (a
 - ``xor``: the four-row truth table (notebooks/01_xor_from_scratch.ipynb).
 - ``make_xor``: noisy points around the four corners (no chapter uses it yet).
 - ``make_moons``, ``make_circles``: two interleaved half circles, two rings
-  (chapters 05 and 06, not yet written).
+  (chapter 06, not yet written).
 - ``make_spirals``: CS231n's K interleaved spiral arms (the exercises of chapters 02 and
-  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb; chapters 05 and 06,
-  not yet written).
+  03, solutions/02_forward.ipynb and solutions/03_backprop.ipynb; chapter 06, not yet
+  written).
 """
 
 from __future__ import annotations
@@ -71,8 +71,7 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles (the same shape as scikit-learn's ``make_moons``).
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written)
-    and chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Class 0 is the upper half circle ``(cos t, sin t)``, class 1 the lower one
     ``(1 - cos t, 0.5 - sin t)``, for ``t`` evenly spaced in [0, pi]; then
     Gaussian noise of standard deviation ``noise`` is added and the samples shuffled.
@@ -104,8 +103,7 @@ def make_circles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric circles: class 0 on the unit circle, class 1 on radius ``factor``.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written)
-    and chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    Taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
 
     Args:
         n_samples: total number of points (class 0 gets the extra one when odd).
@@ -138,8 +136,7 @@ def make_spirals(
     """Interleaved spiral arms, one per class (CS231n's spiral data set).
 
     Used by the exercises of solutions/02_forward.ipynb and solutions/03_backprop.ipynb;
-    taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written) and
-    chapter 06 (notebooks/06_regularization.ipynb, not yet written).
+    taught in chapter 06 (notebooks/06_regularization.ipynb, not yet written).
     Arm ``k`` holds points at radius ``r`` in [0, 1] and angle
     ``4 r + 2 pi k / n_classes`` (plus Gaussian noise of standard deviation
     ``noise`` on the angle), so no linear model separates the classes.

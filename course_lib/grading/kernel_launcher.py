@@ -14,6 +14,11 @@ request cannot name it: there the kernel gets the read end of a pipe whose
 other end only the grader holds (``--grader-pipe FD``), and a thread ends the
 kernel when the pipe closes, which happens when the grader dies, however it
 dies; the sandbox then ends with the kernel.
+A cell's printed output is capped (``OUTPUT_CHARS_PER_CELL``): the grader keeps
+no outputs, and a learner printing in a tight loop would otherwise queue
+gigabytes of messages in the kernel faster than the grader reads them and run
+it out of memory, so every later task would fail for a print statement. For
+the same reason IPython's own record of printed output is switched off.
 The debugger (debugpy) is left out: a grading kernel never needs it, and
 importing it costs every submission start-up time.
 
@@ -29,6 +34,46 @@ def _limit_address_space(limit: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+OUTPUT_CHARS_PER_CELL = 5_000_000
+
+
+def _cap_output_per_cell(limit: int) -> None:
+    """Drop a cell's stream output beyond its first ``limit`` characters."""
+    from ipykernel import iostream
+
+    write = iostream.OutStream.write
+    sent = {"cell": None, "chars": 0}
+
+    def capped_write(self, string):
+        cell = (getattr(self, "parent_header", None) or {}).get("msg_id")
+        if cell != sent["cell"]:
+            sent["cell"], sent["chars"] = cell, 0
+        if sent["chars"] > limit:
+            return len(string)  # dropped: the grader keeps no outputs
+        sent["chars"] += len(string)
+        if sent["chars"] > limit:
+            write(self, f"\n[the grader drops this cell's output beyond {limit:,} characters]\n")
+            return len(string)
+        return write(self, string)
+
+    iostream.OutStream.write = capped_write
+
+
+def _keep_no_record_of_printed_output() -> None:
+    """Stop IPython (9+) keeping every printed string for ``%history -o``.
+
+    IPython wraps ``sys.stdout.write`` during each cell and appends every string
+    to ``history_manager.outputs``; a grading kernel never shows history, and
+    that record grows without bound in a cell that prints in a loop.
+    """
+    import contextlib
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    if hasattr(InteractiveShell, "_tee"):
+        InteractiveShell._tee = lambda self, channel: contextlib.nullcontext()
 
 
 def _die_with_parent() -> None:
@@ -73,6 +118,8 @@ def main() -> None:
     # learner's modules; IPython puts the working directory on sys.path itself.
     del sys.path[0]
     sys.argv = [sys.argv[0], *arguments]
+    _cap_output_per_cell(OUTPUT_CHARS_PER_CELL)
+    _keep_no_record_of_printed_output()
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

@@ -1,7 +1,6 @@
 """Optimizers, learning-rate schedulers and gradient clipping, with PyTorch's names.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written); chapter
-09 shows the same code with ``torch.optim``.
+Taught in notebooks/05_optimizers.ipynb; chapter 09 shows the same code with ``torch.optim``.
 
 - :class:`Optimizer`, the base class: ``param_groups`` (a list of dicts, each
   holding ``"params"`` and its hyper-parameters), ``state`` (a dict per

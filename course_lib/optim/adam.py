@@ -1,6 +1,6 @@
 """Adam and AdamW: momentum plus a per-coordinate step size, with bias correction.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+Taught in notebooks/05_optimizers.ipynb.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Adam(Optimizer):
         >>> sorted(state), state["step"], state["exp_avg"].dtype
         (['exp_avg', 'exp_avg_sq', 'step'], 1, dtype('float32'))
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -131,7 +131,7 @@ class AdamW(Adam):
         >>> optimizer.param_groups[0]["decoupled_weight_decay"]
         True
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

@@ -1,6 +1,6 @@
 """Gradient clipping by the total norm of all gradients.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written: exploding gradients).
+Taught in notebooks/05_optimizers.ipynb (exploding gradients).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def clip_grad_norm_(params, max_norm: float, norm_type: float = 2.0,
         >>> round(float(np.linalg.norm(model.weight.grad)), 5)
         1.0
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
     if isinstance(params, Parameter):
         params = [params]

@@ -1,8 +1,7 @@
 r"""Learning-rate schedules: step, multi-step and exponential decay, cosine annealing,
 linear warm-up, any function of the epoch, and schedules in sequence.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written); chapter
-10 uses PyTorch's classes of the same names.
+Taught in notebooks/05_optimizers.ipynb; chapter 10 uses PyTorch's classes of the same names.
 
 A scheduler changes every parameter group's ``group["lr"]``. Call
 ``scheduler.step()`` once per epoch, after the epoch's optimizer steps, as in
@@ -115,7 +114,7 @@ class LRScheduler:
     ``step(epoch)``, no warning when ``scheduler.step()`` comes before
     ``optimizer.step()``.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     eta_min = 0.0
@@ -212,7 +211,7 @@ class StepLR(LRScheduler):
         3 [0.05]
         4 [0.025]
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
@@ -248,7 +247,7 @@ class MultiStepLR(LRScheduler):
         >>> [round(lr, 6) for lr in lrs]
         [1.0, 1.0, 0.1, 0.1, 0.1, 0.01, 0.01]
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, milestones, gamma: float = 0.1):
@@ -284,7 +283,7 @@ class ExponentialLR(LRScheduler):
         >>> scheduler.get_last_lr()
         [0.025]
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float):
@@ -324,7 +323,7 @@ class CosineAnnealingLR(LRScheduler):
         >>> [round(lr, 4) for lr in lrs]
         [0.1, 0.0883, 0.06, 0.0317, 0.02]
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0):  # noqa: N803
@@ -363,7 +362,7 @@ class LinearLR(LRScheduler):
         >>> [round(lr, 4) for lr in lrs]
         [0.025, 0.05, 0.075, 0.1, 0.1]
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
@@ -408,7 +407,7 @@ class LambdaLR(LRScheduler):
     The functions are not part of :meth:`state_dict` (PyTorch saves the
     attributes of callable objects; here nothing of them is saved).
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, lr_lambda):
@@ -457,7 +456,7 @@ class SequentialLR(LRScheduler):
 
     Example: see :mod:`course_lib.optim.lr_scheduler`.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, optimizer: Optimizer, schedulers, milestones):

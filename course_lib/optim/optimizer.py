@@ -1,7 +1,7 @@
 """The ``Optimizer`` base class: parameter groups, per-parameter state, one ``step()``.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written), where
-learners write their own optimizers by subclassing it.
+Taught in notebooks/05_optimizers.ipynb, where learners write their own optimizers by
+subclassing it.
 
 It has the shape of ``torch.optim.Optimizer``: ``param_groups``, ``defaults``,
 ``state``, ``zero_grad()``, ``step()``, ``add_param_group()``, ``state_dict()``
@@ -108,7 +108,7 @@ class Optimizer:
     hyper-parameter names is refused (PyTorch keeps them); there is no
     ``step(closure)``.
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, params, defaults: dict):

@@ -1,6 +1,6 @@
 """RMSprop: divide each gradient by a running root-mean-square of its history.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+Taught in notebooks/05_optimizers.ipynb.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class RMSprop(Optimizer):
         >>> sorted(optimizer.state[model.weight])
         ['grad_avg', 'square_avg']
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,

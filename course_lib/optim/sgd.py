@@ -1,6 +1,6 @@
 """Stochastic gradient descent with optional momentum, Nesterov and weight decay.
 
-Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+Taught in notebooks/05_optimizers.ipynb.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class SGD(Optimizer):
         >>> list(optimizer.state[model.weight])
         ['momentum_buffer']
 
-    Taught in chapter 05 (notebooks/05_optimizers.ipynb, not yet written).
+    Taught in notebooks/05_optimizers.ipynb.
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,

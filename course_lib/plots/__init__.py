@@ -13,6 +13,8 @@
 - ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
 - ``layers``: ``plot_layer_histograms``, ``plot_layer_stds``, ``plot_update_ratios``
   (notebooks/04_initialization.ipynb: what happens layer by layer)
+- ``surfaces``: ``plot_surface``, ``plot_paths``, ``plot_path_losses``; ``lr_range``:
+  ``plot_lr_range_test`` (notebooks/05_optimizers.ipynb; imported from their modules)
 
 Training, logging and plotting stay separate: plots consume arrays and
 ``fit()``'s history dict; no model holds a plot.

@@ -9,6 +9,9 @@
 - ``course_lib.widgets.gradcheck.GradientCheckExplorer``: finite-difference step
   versus relative error, truncation against round-off
   (notebooks/03_backpropagation.ipynb).
+- ``course_lib.widgets.optimizers.OptimizerExplorer``: a 2-D loss surface, an optimizer,
+  its learning rate and momentum / betas -> the path, next to gradient descent's, and the
+  steps each needs (notebooks/05_optimizers.ipynb).
 
 Every explorer is a small class: it builds its controls, draws into an
 ``Output`` widget, and has a plain ``update()`` that the controls call and

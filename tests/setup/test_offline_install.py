@@ -163,7 +163,7 @@ def test_binder_recipe_environment_yml_then_postbuild_works_without_network(
         env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{env['PATH']}"
         run([*offline, "./postBuild"], cwd=course, env=env, what="./postBuild")
 
-        spec = Path(env["HOME"]) / ".local/share/jupyter/kernels/nn-course/kernel.json"
+        spec = prefix / "share/jupyter/kernels/nn-course/kernel.json"  # postBuild: --sys-prefix
         argv = json.loads(spec.read_text())["argv"]
         assert Path(argv[0]).parent.resolve() == (prefix / "bin").resolve(), argv
         lecture = course / "notebooks" / "02_forward_propagation.ipynb"
