@@ -15,7 +15,10 @@ verified copy wins):
    differs between a notebook and a terminal);
 3. the user cache, ``$XDG_CACHE_HOME/nn-course`` (``~/.cache/nn-course`` by default);
 4. the Debian/Ubuntu package ``dataset-fashion-mnist``
-   (``/usr/share/datasets/fashion-mnist``, see ``SYSTEM_DIRS``);
+   (``/usr/share/datasets/fashion-mnist``, see ``SYSTEM_DIRS``), unless the
+   ``COURSE_IGNORE_SYSTEM_DATA`` environment variable is set to ``1``, which
+   makes the machine look as if the package were not installed (the tests of
+   the missing-data path use it);
 5. only then a download, into ``root`` if given, else ``COURSE_DATA_DIR`` if
    set, else the user cache.
 
@@ -106,6 +109,8 @@ DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 SYSTEM_DIRS = (DEBIAN_DIR,)
 
 ENV_VAR = "COURSE_DATA_DIR"
+#: Set to "1" to skip ``SYSTEM_DIRS``, as on a machine without the Debian package.
+IGNORE_SYSTEM_ENV_VAR = "COURSE_IGNORE_SYSTEM_DATA"
 CACHE_NAME = "nn-course"
 DEBIAN_PACKAGE = "dataset-fashion-mnist"
 
@@ -176,7 +181,8 @@ def lookup_locations(root=None) -> list[Location]:
     if env:
         locations.append(Location(ENV_VAR, Path(env).expanduser()))
     locations.append(Location("the user cache", user_cache_dir()))
-    locations += [Location(f"the {DEBIAN_PACKAGE} package", Path(d)) for d in SYSTEM_DIRS]
+    if os.environ.get(IGNORE_SYSTEM_ENV_VAR, "") != "1":
+        locations += [Location(f"the {DEBIAN_PACKAGE} package", Path(d)) for d in SYSTEM_DIRS]
     unique, seen = [], set()
     for location in locations:
         key = os.path.abspath(location.directory)

@@ -8,6 +8,8 @@
 - ``activations``: ``plot_activation``, ``plot_activations``, ``activation_curve``
   (notebooks/02_forward_propagation.ipynb)
 - ``graphs``: ``plot_computational_graph``, ``graph_layout`` (notebooks/03_backpropagation.ipynb)
+- ``networks``: ``plot_neuron``, ``plot_network`` (notebooks/01_xor_from_scratch.ipynb,
+  notebooks/02_forward_propagation.ipynb: every weight with its (out, in) shape)
 - ``sweeps``: ``plot_sweep``, ``plot_sweep_curves`` (chapters 04-08: measurements over seeds)
 - ``layers``: ``plot_layer_histograms``, ``plot_layer_stds``, ``plot_update_ratios``
   (notebooks/04_initialization.ipynb: what happens layer by layer)
@@ -26,6 +28,7 @@ from course_lib.plots.curves import plot_loss_curves, plot_loss_curves_by_outcom
 from course_lib.plots.graphs import graph_layout, plot_computational_graph
 from course_lib.plots.images import image_grid
 from course_lib.plots.layers import plot_layer_histograms, plot_layer_stds, plot_update_ratios
+from course_lib.plots.networks import plot_network, plot_neuron
 from course_lib.plots.sweeps import plot_sweep, plot_sweep_curves
 from course_lib.plots.weights import plot_input_weights, plot_weight_histograms
 
@@ -43,6 +46,8 @@ __all__ = [
     "plot_layer_stds",
     "plot_loss_curves",
     "plot_loss_curves_by_outcome",
+    "plot_network",
+    "plot_neuron",
     "plot_sweep",
     "plot_sweep_curves",
     "plot_update_ratios",

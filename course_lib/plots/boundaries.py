@@ -3,7 +3,8 @@
 Taught in notebooks/01_xor_from_scratch.ipynb (the XOR boundary during
 training) and used again wherever a chapter classifies 2-D toy data.
 
-decision_grid, the grid it evaluates a classifier on, is taught in no notebook.
+decision_grid, the grid it evaluates a classifier on, is taught in no notebook;
+add_probability_colorbar gives several panels one colour bar.
 """
 
 from __future__ import annotations
@@ -179,3 +180,43 @@ def _as_points(X, where: str) -> np.ndarray:
             f"inputs; got shape {X.shape}."
         )
     return X
+
+
+def add_probability_colorbar(axes, *, label: str = "p(class 1)"):
+    """One colour bar for the probability shading of several decision-boundary panels.
+
+    The panels drawn by :func:`plot_decision_boundary` (binary case) share one
+    scale, from blue (p = 0) to red (p = 1), so one bar beside them reads for all,
+    with the same levels and transparency as the shading.
+
+    Taught in notebooks/01_xor_from_scratch.ipynb.
+
+    Args:
+        axes: an Axes or a sequence of them, all from one figure, each holding the shading
+            of a binary ``plot_decision_boundary``.
+        label: the bar's label.
+
+    Returns:
+        The Colorbar.
+
+    Example:
+        >>> from course_lib.data import xor
+        >>> X, y = xor()
+        >>> ax = plot_decision_boundary(lambda P: 1 / (1 + np.exp(-P[:, 0] + 0.5)), X, y)
+        >>> add_probability_colorbar(ax).ax.get_ylabel()
+        'p(class 1)'
+    """
+    from matplotlib.axes import Axes as _Axes
+    from matplotlib.contour import ContourSet
+
+    panels = [axes] if isinstance(axes, _Axes) else list(np.ravel(axes))
+    if not panels or not all(isinstance(ax, _Axes) for ax in panels):
+        raise TypeError("add_probability_colorbar: axes must be an Axes or a sequence of them.")
+    shading = next((c for c in panels[0].collections
+                    if isinstance(c, ContourSet) and c.filled), None)
+    if shading is None:
+        raise ValueError(
+            "add_probability_colorbar: axes (its first Axes) holds no probability shading; draw it "
+            "with plot_decision_boundary and a predict that returns probabilities of class 1."
+        )
+    return panels[0].figure.colorbar(shading, ax=panels, label=label)

@@ -19,6 +19,10 @@ from course_lib import checks
 
 #: Gradients are orange, like the derivative curves of ``plots.activations``.
 GRADIENT_COLOR = "tab:orange"
+#: Boxes: inputs white, operations light gray. Orange is the gradients' colour, red and
+#: blue the classes', so no box uses them.
+LEAF_FACE = "white"
+OPERATION_FACE = "#e6e6e6"
 
 
 def graph_layout(inputs_of: Mapping[str, Sequence[str]]) -> dict[str, tuple[float, float]]:
@@ -76,6 +80,7 @@ def plot_computational_graph(
     labels: Mapping[str, str] | None = None,
     values: Mapping[str, float] | None = None,
     grads: Mapping[str, float] | None = None,
+    edge_grads: Mapping[tuple[str, str], float] | None = None,
     grad_of: str = "L",
     ax: Axes | None = None,
     title: str = "Computational graph",
@@ -90,6 +95,9 @@ def plot_computational_graph(
         values: forward value of each node, written in black as ``= 0.73``.
         grads: gradient of the loss with respect to each node, written in orange
             (the colour of derivatives in chapters 02 and 03) as ``dL/dz = -0.11``.
+        edge_grads: what flows back along an arrow, keyed by (input, node), written in
+            orange on the arrow. Where a node feeds several others (a fan-out), its
+            gradient is the sum of what flows back along its arrows.
         grad_of: the loss's name in the gradient labels.
         ax: where to draw; a new figure is made when None.
         title: the title.
@@ -105,6 +113,13 @@ def plot_computational_graph(
     labels = labels or {}
     values = values or {}
     grads = grads or {}
+    edge_grads = edge_grads or {}
+    for source, target in edge_grads:
+        if source not in inputs_of.get(target, ()):
+            raise ValueError(
+                f"plot_computational_graph: edge_grads has ({source!r}, {target!r}), but "
+                f"{target!r} is not computed from {source!r}; key each value by (input, node)."
+            )
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     if ax is None:
@@ -115,11 +130,17 @@ def plot_computational_graph(
             (x0, y0), (x1, y1) = positions[source], positions[node]
             ax.annotate("", xy=(x1 - dx, y1), xytext=(x0 + dx, y0),
                         arrowprops={"arrowstyle": "-|>", "color": "gray", "lw": 1.2})
+            if (source, node) in edge_grads:
+                # Near the input it flows back to: that is the node that adds it up.
+                tx, ty = x0 + dx + 0.3 * (x1 - x0 - 2 * dx), y0 + 0.3 * (y1 - y0)
+                ax.text(tx, ty, f"{edge_grads[source, node]:.4g}",
+                        ha="center", va="center", fontsize=9, color=GRADIENT_COLOR,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for node, (x, y) in positions.items():
         leaf = not inputs_of[node]
         ax.add_patch(FancyBboxPatch(
             (x - dx, y - dy), 2 * dx, 2 * dy, boxstyle="round,pad=0.02",
-            facecolor="#e8f0fa" if leaf else "#fdf1dc", edgecolor="black", lw=1,
+            facecolor=LEAF_FACE if leaf else OPERATION_FACE, edgecolor="black", lw=1,
         ))
         ax.text(x, y, labels.get(node, node), ha="center", va="center", fontsize=10)
         if node in values:

@@ -1,8 +1,9 @@
-"""The activation explorer: an activation, its derivative, and where it saturates.
+"""The activation explorer: an activation, its derivative, and where it is flat.
 
 Taught in notebooks/02_forward_propagation.ipynb. The curves come from the
 forward/backward pairs of ``course_lib.nn.functional``; the shaded region is
-where the derivative is below a threshold, so almost no gradient passes.
+where the derivative is below a threshold, so almost no gradient passes (sigmoid
+and tanh saturate there, ReLU is inactive: ``course_lib.plots.activations``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ MAX_ABS_INPUT = 20.0
 
 
 class ActivationExplorer(Explorer):
-    """Activation, input range, its hyper-parameter and a saturation threshold -> curves.
+    """Activation, input range, its hyper-parameter and a slope threshold -> curves.
 
     Taught in notebooks/02_forward_propagation.ipynb.
 
@@ -38,13 +39,13 @@ class ActivationExplorer(Explorer):
         x_range: the input interval, within [-20, 20].
         negative_slope: leaky ReLU's slope for x < 0 (PyTorch's default is 0.01).
         alpha: ELU's limit for x -> -infinity is -alpha.
-        saturation: slope threshold below which the activation counts as saturated.
+        threshold: slope below which the activation counts as flat.
 
     Attributes:
-        activation, x_range, negative_slope, alpha, saturation: the controls (the
+        activation, x_range, negative_slope, alpha, threshold: the controls (the
             two hyper-parameters are disabled unless their activation is chosen).
         output: the ``Output`` widget holding the figure.
-        summary: an ``HTML`` widget with the measured range and saturated fraction.
+        summary: an ``HTML`` widget with the measured range and flat fraction.
         curve: the ``ActivationCurve`` currently drawn.
         widget: the whole explorer.
 
@@ -64,7 +65,7 @@ class ActivationExplorer(Explorer):
         x_range: tuple[float, float] = (-5.0, 5.0),
         negative_slope: float = 0.1,
         alpha: float = 1.0,
-        saturation: float = 0.01,
+        threshold: float = 0.01,
     ) -> None:
         super().__init__()
         where = "ActivationExplorer"
@@ -73,7 +74,7 @@ class ActivationExplorer(Explorer):
                                     high=MAX_ABS_INPUT)
         checks.number(negative_slope, "negative_slope", where, low=0, high=1)
         checks.number(alpha, "alpha", where, low=0.1, high=3)
-        checks.number(saturation, "saturation", where, low=1e-4, high=0.5)
+        checks.number(threshold, "threshold", where, low=1e-4, high=0.5)
         self.curve = None
         if self.inert:
             return
@@ -94,12 +95,12 @@ class ActivationExplorer(Explorer):
             value=alpha, min=0.1, max=3.0, step=0.1, description="alpha",
             continuous_update=False, style=style,
         )
-        self.saturation = widgets.FloatLogSlider(
-            value=saturation, base=10, min=-4, max=np.log10(0.5), step=0.25,
-            description="saturated if |g'| <", readout_format=".2g",
+        self.threshold = widgets.FloatLogSlider(
+            value=threshold, base=10, min=-4, max=np.log10(0.5), step=0.25,
+            description="flat if |g'| <", readout_format=".2g",
             continuous_update=False, style=style,
         )
-        controls = [self.activation, self.x_range, self.saturation, self.negative_slope,
+        controls = [self.activation, self.x_range, self.threshold, self.negative_slope,
                     self.alpha]
         self._assemble(controls, min_height="320px")
 
@@ -124,12 +125,12 @@ class ActivationExplorer(Explorer):
         fig, ax = new_figure(figsize=(7.5, 4.0))
         label = name if hyper is None else f"{name} ({hyper} = {getattr(self, hyper).value:g})"
         plot_activation(forward, backward, name=name, x_range=x_range,
-                        saturation=self.saturation.value, ax=ax, title=label)
+                        threshold=self.threshold.value, ax=ax, title=label)
         show_figure(self.output, fig)
-        fraction = self.curve.saturated_fraction(self.saturation.value)
+        fraction = self.curve.flat_fraction(self.threshold.value)
         self.summary.value = (
             f"On [{x_range[0]:g}, {x_range[1]:g}], {name} takes values from "
             f"{self.curve.value.min():.4g} to {self.curve.value.max():.4g}; its slope ranges "
             f"from {self.curve.slope.min():.4g} to {self.curve.slope.max():.4g} and is below "
-            f"{self.saturation.value:.2g} on <b>{fraction:.0%}</b> of the interval."
+            f"{self.threshold.value:.2g} on <b>{fraction:.0%}</b> of the interval."
         )

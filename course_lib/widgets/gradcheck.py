@@ -7,14 +7,17 @@ errors that pull in opposite directions:
   :math:`|f''| \\epsilon / 2` for the forward difference
   :math:`(f(x+\\epsilon) - f(x)) / \\epsilon` and :math:`|f'''| \\epsilon^2 / 6`
   for the central difference :math:`(f(x+\\epsilon) - f(x-\\epsilon)) / 2\\epsilon`;
-- round-off: :math:`f` is only known to about :math:`u |f|` (``u`` the
-  machine epsilon, 2.2e-16 in float64, 1.2e-7 in float32), and dividing by
-  :math:`\\epsilon` magnifies it to about :math:`u |f| / \\epsilon`.
+- round-off: :math:`f` is only known to about :math:`u |f|`, with ``u`` the unit
+  round-off (half the machine epsilon ``np.finfo(dtype).eps``: 1.1e-16 in float64,
+  6.0e-8 in float32), and dividing by :math:`\\epsilon` magnifies it to about
+  :math:`u |f| / \\epsilon`.
 
 On a log-log plot the error is a V: round-off on the left, truncation on the
 right, the best step in between (about :math:`u^{1/3}` for central differences).
 
-ScalarFunction, the explorer's table of functions, is taught in no notebook.
+ScalarFunction, the explorer's table of functions, is taught in no notebook;
+``error_guides`` gives the straight sides of the V, drawn by the chapter's figure
+and by the explorer.
 """
 
 from __future__ import annotations
@@ -112,6 +115,49 @@ def difference_errors(
             "forward": np.array(forward)}
 
 
+def error_guides(function: str, x0: float, eps: np.ndarray, *,
+                 dtype=np.float64) -> dict[str, np.ndarray]:
+    r"""The predicted relative error of each kind, for each step: the two sides of the V.
+
+    With the unit round-off :math:`u` (``np.finfo(dtype).eps / 2``):
+
+    - round-off, :math:`u |f| / (\epsilon |f'|)`, falling as :math:`1/\epsilon`;
+    - truncation of the central difference, :math:`|f'''| \epsilon^2 / (6 |f'|)`, rising
+      as :math:`\epsilon^2`;
+    - truncation of the forward difference, :math:`|f''| \epsilon / (2 |f'|)`, rising
+      as :math:`\epsilon`.
+
+    Taught in notebooks/03_backpropagation.ipynb (its step figure draws them).
+
+    Args:
+        function: a key of ``FUNCTIONS``.
+        x0: the point.
+        eps: the steps, shape (K,).
+        dtype: the precision whose unit round-off is used.
+
+    Returns:
+        Label -> predicted relative error, shape (K,) each (NaN where a prediction is 0).
+
+    Example:
+        >>> guides = error_guides("sin", 1.0, np.array([1e-8, 1e-4]))
+        >>> [f"{v:.0e}" for v in guides["truncation, central ≈ |f'''|ε²/(6|f'|)"]]
+        ['2e-17', '2e-09']
+    """
+    checks.choice(function, tuple(FUNCTIONS), "function", "error_guides")
+    x0 = checks.number(x0, "x0", "error_guides")
+    dtype = checks.float_dtype(dtype, "error_guides")
+    eps = checks.real_array(eps, "eps", "error_guides").astype(float)
+    fn = FUNCTIONS[function]
+    u = np.finfo(dtype).eps / 2
+    slope = abs(float(fn.d1(x0))) or 1.0
+    guides = {
+        "round-off ≈ u|f|/(ε|f'|)": u * max(abs(float(fn.f(x0))), u) / (eps * slope),
+        "truncation, central ≈ |f'''|ε²/(6|f'|)": abs(float(fn.d3(x0))) * eps**2 / 6 / slope,
+        "truncation, forward ≈ |f''|ε/(2|f'|)": abs(float(fn.d2(x0))) * eps / 2 / slope,
+    }
+    return {label: np.where(values > 0, values, np.nan) for label, values in guides.items()}
+
+
 def _error(estimate, exact) -> float:
     estimate = np.asarray(estimate, dtype=np.float64)
     if not np.all(np.isfinite(estimate)):
@@ -190,25 +236,16 @@ class GradientCheckExplorer(Explorer):
 
     def _draw(self, ax, errors, marked, name, x0, method, dtype) -> None:
         eps = errors["eps"]
-        fn = FUNCTIONS[name]
-        u = np.finfo(dtype).eps
-        slope = abs(float(fn.d1(x0))) or 1.0
-        styles = METHOD_COLORS
         for m in METHODS:
-            ax.loglog(eps, errors[m], color=styles[m], lw=2.4 if m == method else 1.2,
+            ax.loglog(eps, errors[m], color=METHOD_COLORS[m], lw=2.4 if m == method else 1.2,
                       alpha=1.0 if m == method else 0.6, label=f"{m} difference")
-        guides = {
-            "round-off ≈ u|f|/(ε|f'|)": u * max(abs(float(fn.f(x0))), u) / (eps * slope),
-            "truncation, central ≈ |f'''|ε²/(6|f'|)": abs(float(fn.d3(x0))) * eps**2 / 6 / slope,
-            "truncation, forward ≈ |f''|ε/(2|f'|)": abs(float(fn.d2(x0))) * eps / 2 / slope,
-        }
+        guides = error_guides(name, x0, eps, dtype=dtype)
         for (label, values), style in zip(guides.items(), (":", "--", "-."), strict=True):
-            ax.loglog(eps, np.where(values > 0, values, np.nan), color="gray", ls=style, lw=1,
-                      label=label)
+            ax.loglog(eps, values, color="gray", ls=style, lw=1, label=label)
         ax.scatter(marked["eps"], marked[method], s=80, color="black", zorder=5,
                    label=f"ε = {marked['eps'][0]:.0e}")
         ax.set(xlabel="step ε", ylabel="relative error", ylim=(1e-16, 10),
-               title=f"d/dx {fn.formula} at x = {x0:g}, {np.dtype(dtype).name}")
+               title=f"d/dx {FUNCTIONS[name].formula} at x = {x0:g}, {np.dtype(dtype).name}")
         ax.grid(True, which="major", alpha=0.3)
         # Lower left: only the guides pass there; the error minimum sits at the bottom middle.
         ax.legend(fontsize="x-small", loc="lower left")

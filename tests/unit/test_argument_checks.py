@@ -17,6 +17,8 @@ from course_lib import data, metrics, plots, regularization, torch_utils, xor
 from course_lib.nn import functional as F
 from course_lib.nn.module import Parameter
 from course_lib.plots import activations as plot_activations_module
+from course_lib.plots import boundaries as plot_boundaries_module
+from course_lib.plots import networks as plot_networks_module
 from course_lib.widgets import activations as activation_widgets
 from course_lib.widgets import gradcheck as gradcheck_widgets
 from course_lib.widgets import xor as xor_widgets
@@ -40,6 +42,17 @@ def penalty_backward(**kwargs):
 
 def predict_proba(**kwargs):
     return xor.init_xor_networks(2, [0]).predict_proba(**kwargs)
+
+
+def colorbar_on(axes):
+    """add_probability_colorbar on a panel with shading ("shaded"), without ("empty"), or axes."""
+    if isinstance(axes, str) and axes in ("shaded", "empty"):
+        _, ax = plt.subplots()
+        if axes == "shaded":
+            X, y = data.xor()
+            plot_boundaries_module.plot_decision_boundary(lambda P: P[:, 0] / 2, X, y, ax=ax)
+        axes = ax
+    return plot_boundaries_module.add_probability_colorbar(axes)
 
 
 def no_figures(function):
@@ -183,10 +196,19 @@ CASES = [
     (no_figures(plot_activations_module.plot_activation),
      {"forward": F.relu_forward, "backward": F.relu_backward, "name": "relu"}, {
         "name": (None, NO_VALUE), "x_range": (("a", "b"), (0.0, 0.0)),
-        "saturation": ("0.01", -0.01), "legend": ("yes", NO_VALUE)}),
+        "threshold": ("0.01", -0.01), "legend": ("yes", NO_VALUE)}),
     (no_figures(plot_activations_module.plot_activations),
      {"activations": {"relu": (F.relu_forward, F.relu_backward)}}, {
         "activations": ([F.relu_forward], {}), "ncols": ("3", 0)}),
+    (no_figures(plot_networks_module.plot_network), {"layer_sizes": (2, 2, 1)}, {
+        "layer_sizes": ([2, "2", 1], (3,)), "max_nodes": ("6", 2),
+        "weight_labels": ("yes", NO_VALUE), "node_names": (NO_VALUE, ("x", "y"))}),
+    (no_figures(plot_networks_module.plot_neuron), {}, {
+        "n_inputs": ("3", 0), "activation": (3, NO_VALUE)}),
+    (no_figures(colorbar_on), {"axes": "shaded"}, {"axes": ("not axes", "empty")}),
+    (gradcheck_widgets.error_guides, {"function": "sin", "x0": 1.0, "eps": np.array([1e-6])}, {
+        "function": (len, "cos"), "x0": ("1", np.inf), "dtype": ("nonsense", np.int64),
+        "eps": ("small", NO_VALUE)}),
     (gradcheck_widgets.difference_errors, {"function": "sin", "x0": 1.0}, {
         "function": (len, "cos"), "x0": ("1", np.inf), "dtype": ("nonsense", np.int64)}),
     (xor_widgets.XORExplorer, {}, {
@@ -194,7 +216,7 @@ CASES = [
         "epochs": (100.5, 50), "seed": (1.0, 20), "n_starts": ("20", 0)}),
     (activation_widgets.ActivationExplorer, {}, {
         "activation": (None, "softmax"), "x_range": ("wide", (-30.0, 5.0)),
-        "negative_slope": ("0.1", 2.0), "alpha": (None, 5.0), "saturation": ("a", 0.9)}),
+        "negative_slope": ("0.1", 2.0), "alpha": (None, 5.0), "threshold": ("a", 0.9)}),
     (gradcheck_widgets.GradientCheckExplorer, {}, {
         "function": (1, "cos"), "x0": ("1", 5.0), "method": (None, "backward"),
         "dtype": (np.float64, "float16"), "eps": ("1e-6", 10.0)}),

@@ -81,6 +81,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("COURSE_IGNORE_SYSTEM_DATA", raising=False)
     monkeypatch.setattr(fm, "SYSTEM_DIRS", (tmp_path / "system",))
     monkeypatch.setattr(fm, "MIRRORS", (closed_port_url(),))
     return tmp_path
@@ -205,6 +206,16 @@ def test_lookup_order_root_env_cache_system(tmp_path, monkeypatch):
     assert find_fashion_mnist(None, checksums=CHECKSUMS) == env
     monkeypatch.delenv("COURSE_DATA_DIR")
     assert find_fashion_mnist(None, checksums=CHECKSUMS) == cache
+
+
+def test_course_ignore_system_data_skips_the_system_folders(tmp_path, monkeypatch):
+    system = write_files(tmp_path / "system")
+    assert find_fashion_mnist(checksums=CHECKSUMS) == system
+    monkeypatch.setenv("COURSE_IGNORE_SYSTEM_DATA", "1")
+    assert find_fashion_mnist(checksums=CHECKSUMS) is None
+    assert all(location.directory != system for location in fm.lookup_locations())
+    monkeypatch.setenv("COURSE_IGNORE_SYSTEM_DATA", "0")  # only "1" turns them off
+    assert find_fashion_mnist(checksums=CHECKSUMS) == system
 
 
 def test_cache_defaults_to_home_dot_cache_without_xdg(tmp_path, monkeypatch):

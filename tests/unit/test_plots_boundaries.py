@@ -114,3 +114,22 @@ def test_class_one_drawn_alone_is_still_red():
     ax = plot_decision_boundary(vertical_line_at(0.5), XOR_X[1:3], np.array([1, 1]))
     ((colour, _),) = scatter_styles(ax)
     assert colour == to_rgba("tab:red")
+
+
+def test_one_colour_bar_serves_several_probability_panels():
+    from course_lib.data import xor
+    from course_lib.plots.boundaries import add_probability_colorbar
+
+    X, y = xor()
+    fig, axes = plt.subplots(1, 3, layout="constrained")
+    for ax, shift in zip(axes, (0.2, 0.5, 0.8), strict=True):
+        plot_decision_boundary(lambda P, s=shift: 1 / (1 + np.exp(-8 * (P[:, 0] - s))), X, y,
+                               ax=ax)
+    bar = add_probability_colorbar(axes)
+    assert bar.ax.get_ylabel() == "p(class 1)"
+    assert bar.mappable.get_clim() == (0.0, 1.0) and bar.mappable.get_cmap().name == "RdBu_r"
+    assert len(fig.axes) == 4  # three panels and one bar
+
+    empty = plt.subplots()[1]
+    with pytest.raises(ValueError, match="no probability shading"):
+        add_probability_colorbar(empty)

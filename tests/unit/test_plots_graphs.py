@@ -47,3 +47,27 @@ def test_gradients_are_written_in_the_derivative_colour_orange():
     gradient_texts = [t for t in ax.texts if t.get_text().startswith("dL/d")]
     assert len(gradient_texts) == 2
     assert {to_rgba(t.get_color()) for t in gradient_texts} == {to_rgba("tab:orange")}
+
+
+def test_boxes_use_neither_the_gradient_colour_nor_the_class_colours():
+    from matplotlib.colors import to_rgba
+
+    ax = plot_computational_graph(GRAPH, labels={"u": "u = w x"})
+    faces = {to_rgba(patch.get_facecolor()) for patch in ax.patches}
+    reserved = {to_rgba(c) for c in ("tab:orange", "tab:red", "tab:blue")}
+    assert faces and faces.isdisjoint(reserved)
+    # light boxes: the black text stays readable
+    assert all(min(face[:3]) > 0.85 for face in faces)
+
+
+def test_edge_gradients_are_written_on_their_arrows_in_orange():
+    from matplotlib.colors import to_rgba
+
+    fan_out = {"x": [], "y": [], "q": ["x", "y"], "m": ["x"], "f": ["q", "m"]}
+    ax = plot_computational_graph(fan_out, grads={"x": -1.0},
+                                  edge_grads={("x", "q"): -2.0, ("x", "m"): 1.0}, grad_of="f")
+    texts = {t.get_text(): t for t in ax.texts}
+    assert "df/dx = -1" in texts and "-2" in texts and "1" in texts
+    assert to_rgba(texts["-2"].get_color()) == to_rgba("tab:orange")
+    with pytest.raises(ValueError, match="not computed from"):
+        plot_computational_graph(fan_out, edge_grads={("y", "m"): 1.0})

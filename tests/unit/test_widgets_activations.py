@@ -29,20 +29,20 @@ def test_choosing_another_activation_redraws_with_its_own_numbers():
     assert "sigmoid takes values from 0.006693 to 0.9933" in explorer.summary.value
 
 
-def test_widening_the_range_makes_tanh_more_saturated():
+def test_widening_the_range_makes_more_of_tanh_flat():
     explorer = ActivationExplorer(activation="tanh", x_range=(-2, 2))
-    narrow = explorer.curve.saturated_fraction(0.01)
+    narrow = explorer.curve.flat_fraction(0.01)
     explorer.x_range.value = (-10, 10)
-    wide = explorer.curve.saturated_fraction(0.01)
+    wide = explorer.curve.flat_fraction(0.01)
     assert narrow == 0 and wide > 0.5
     assert f"<b>{wide:.0%}</b>" in explorer.summary.value
 
 
-def test_relu_is_saturated_on_the_negative_half_and_leaky_relu_nowhere():
+def test_relu_is_flat_on_the_negative_half_and_leaky_relu_nowhere():
     explorer = ActivationExplorer(activation="relu", x_range=(-4, 4))
-    assert explorer.curve.saturated_fraction(0.01) == pytest.approx(0.5, abs=0.01)
+    assert explorer.curve.flat_fraction(0.01) == pytest.approx(0.5, abs=0.01)
     explorer.activation.value = "leaky_relu"
-    assert explorer.curve.saturated_fraction(0.01) == 0
+    assert explorer.curve.flat_fraction(0.01) == 0
     np.testing.assert_allclose(explorer.curve.slope[explorer.curve.x < 0], 0.1)
 
 
@@ -71,7 +71,7 @@ def test_in_grading_mode_nothing_is_built(monkeypatch):
     ({"x_range": (3, -3)}, "x_range"),
     ({"x_range": (-50, 0)}, "x_range"),
     ({"alpha": 0}, "alpha"),
-    ({"saturation": 2}, "saturation"),
+    ({"threshold": 2}, "threshold"),
 ])
 def test_bad_settings_raise_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):

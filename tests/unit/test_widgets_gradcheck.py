@@ -113,3 +113,30 @@ def test_each_method_is_drawn_in_its_colour_and_the_class_colours_are_not_used()
     for method, colour in gradcheck_widget.METHOD_COLORS.items():
         assert by_label[f"{method} difference"] == to_rgba(colour)
     assert set(by_label.values()).isdisjoint({to_rgba("tab:red"), to_rgba("tab:blue")})
+
+
+def test_error_guides_have_the_slopes_of_round_off_and_truncation():
+    from course_lib.widgets.gradcheck import error_guides
+
+    eps = np.array([1e-6, 1e-5])
+    guides = error_guides("sin", 1.0, eps)
+    ratio = {label: values[1] / values[0] for label, values in guides.items()}
+    assert ratio["round-off ≈ u|f|/(ε|f'|)"] == pytest.approx(0.1)
+    assert ratio["truncation, central ≈ |f'''|ε²/(6|f'|)"] == pytest.approx(100)
+    assert ratio["truncation, forward ≈ |f''|ε/(2|f'|)"] == pytest.approx(10)
+    # u is the unit round-off, half of float64's machine epsilon
+    expected = np.finfo(np.float64).eps / 2 * np.sin(1.0) / (1e-6 * np.cos(1.0))
+    assert guides["round-off ≈ u|f|/(ε|f'|)"][0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_guides_cross_near_the_measured_best_central_step(dtype):
+    from course_lib.widgets.gradcheck import difference_errors, error_guides
+
+    errors = difference_errors("sin", 1.0, dtype=dtype)
+    guides = error_guides("sin", 1.0, errors["eps"], dtype=dtype)
+    round_off, central, _ = guides.values()
+    predicted = round_off + central
+    best_measured = errors["eps"][np.nanargmin(errors["central"])]
+    best_predicted = errors["eps"][np.nanargmin(predicted)]
+    assert 0.1 < best_measured / best_predicted < 10
