@@ -148,13 +148,13 @@ def test_the_exercises_are_found_in_solutions():
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_every_task_has_at_least_two_wrong_answers(name):
+def test_every_task_has_at_least_three_wrong_answers(name):
     tasks = graded_tasks(read("solutions", name))
     counts = Counter(wrong.task for wrong in WRONG_ANSWERS if wrong.notebook == name)
     unknown = set(counts) - set(tasks)
     assert not unknown, f"wrong answers name tasks that {name} does not have: {unknown}"
-    thin = {task: counts[task] for task in tasks if counts[task] < 2}
-    assert not thin, f"tasks of {name} with fewer than two wrong answers: {thin}"
+    thin = {task: counts[task] for task in tasks if counts[task] < 3}
+    assert not thin, f"tasks of {name} with fewer than three wrong answers: {thin}"
 
 
 @pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=[wrong.id for wrong in WRONG_ANSWERS])

@@ -15,7 +15,7 @@ Adding the wrong answers of a new exercise ``solutions/NN_name.ipynb``:
    ``task`` is the grade_id of the test cell that must reject the bug, ``answer`` the
    grade_id of the solution cell it goes into, ``bug`` a short description (unique).
    Copy the layout of ``ex01_xor.py``.
-2. Give every graded task at least two wrong answers, and cover each promise of the
+2. Give every graded task at least three wrong answers, and cover each promise of the
    task text: a dtype (float32 in, float32 out), an edge input (a row spanning more
    than 1000, x = 0), a size other than the example's (N != 4), the type of what is
    returned (a float, not a (1, 1) array), and a wrapper around course_lib's reference.
