@@ -282,6 +282,39 @@ def test_honest_code_and_the_earlier_tasks_references_are_not_refused():
     np.testing.assert_allclose(got, np.where(x > 0, x, 0.1 * x), rtol=1e-12)
 
 
+def launcher_code(source: str) -> dict:
+    """Functions compiled as if defined in the grading kernel's launcher script."""
+    import course_lib
+
+    launcher = Path(course_lib.__file__).parent / "grading" / "kernel_launcher.py"
+    namespace: dict = {}
+    exec(compile(textwrap.dedent(source), str(launcher), "exec"), namespace)
+    return namespace
+
+
+def test_the_grading_kernels_output_wrapper_is_not_refused_but_what_it_reaches_is():
+    # In the grading kernel every print goes through the launcher's capped write.
+    learner = notebook(
+        """
+        def relu(x):
+            kernel_write("printing in a graded function")
+            return np.maximum(x, 0)
+        """
+    )
+    learner["kernel_write"] = launcher_code("def write(text):\n    return len(text)\n")["write"]
+    np.testing.assert_array_equal(
+        graded_alone(learner["relu"], forward_references)(X2), np.maximum(X2, 0)
+    )
+
+    from course_lib.nn import functional as F
+
+    smuggled = launcher_code("def write(text):\n    return F.relu_forward(np.ones(2))\n")
+    smuggled.update(F=F, np=np)
+    learner["kernel_write"] = smuggled["write"]
+    with pytest.raises(AssertionError, match="relu runs course_lib's"):
+        graded_alone(learner["relu"], forward_references)(X2)
+
+
 def test_only_earlier_tasks_functions_are_replaced_by_references():
     # sigmoid is Task 1: forward (Task 3) is not given to it, so a sigmoid built from the
     # course's forward gets the learner's own forward, which does not exist here.
