@@ -315,6 +315,23 @@ def test_the_grading_kernels_output_wrapper_is_not_refused_but_what_it_reaches_i
         graded_alone(learner["relu"], forward_references)(X2)
 
 
+def test_the_refusal_names_the_function_called_not_a_class_body_an_import_ran():
+    import course_lib
+
+    module_file = str(Path(course_lib.__file__).parent / "torch_utils.py")
+    learner = notebook(
+        """
+        def relu(x):
+            exec(compile("class FirstImported:\\n    size = 1\\n", module_file, "exec"), {})
+            from course_lib.nn import functional as F
+            return F.relu_forward(x)[0]
+        """
+    )
+    learner["module_file"] = module_file
+    with pytest.raises(AssertionError, match="relu runs course_lib's relu_forward "):
+        graded_alone(learner["relu"], forward_references)(X2)
+
+
 def test_only_earlier_tasks_functions_are_replaced_by_references():
     # sigmoid is Task 1: forward (Task 3) is not given to it, so a sigmoid built from the
     # course's forward gets the learner's own forward, which does not exist here.
