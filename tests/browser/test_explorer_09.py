@@ -12,105 +12,43 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
-from pathlib import Path
 
-import nbformat
 import pytest
-from _jupyterlab import JupyterLabServer
-from conftest import skip_or_fail_without
+from _chromium import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    kernel_ready,
+    playwright_or_skip,
+    serve_notebook,
+    wait_for,
+    wait_for_new_stable_image,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
 NOTEBOOK = "explorer_09.ipynb"
 SLIDER_LABEL = "epochs"
 START_EPOCHS = 1
 STEPS_PER_EPOCH = 15  # scikit-learn's 1797 digits in batches of 128
-PROMPTS_JS = "els => els.map(e => e.textContent.trim())"
-
-
-@pytest.fixture
-def sync_playwright():
-    if not CHROMIUM.exists():
-        skip_or_fail_without(
-            f"Chromium ({CHROMIUM})", "install the Debian package: apt-get install chromium"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail_without("Playwright for Python", "install the course's test extra: make setup")
-    return sync_playwright
+CELLS = [
+    "import torch\n"
+    "from course_lib.widgets.parity import ParityExplorer\n"
+    "torch.set_num_threads(1)",
+    f'ParityExplorer(dtype="float32", epochs={START_EPOCHS}, batch_size=128)',
+]
 
 
 @pytest.fixture
 def lab(tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(
-            "import torch\n"
-            "from course_lib.widgets.parity import ParityExplorer\n"
-            "torch.set_num_threads(1)"),
-        nbformat.v4.new_code_cell(
-            f'ParityExplorer(dtype="float32", epochs={START_EPOCHS}, batch_size=128)'),
-    ])
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)",
-                                       "language": "python", "name": "python3"}
-    source = tmp_path / NOTEBOOK
-    nbformat.write(notebook, source)
-    server = JupyterLabServer(tmp_path / "lab")
-    server.copy_into_root(source, NOTEBOOK)
-    try:
-        server.start()
+    with serve_notebook(tmp_path, NOTEBOOK, CELLS) as server:
         yield server
-    finally:
-        server.stop()
-    assert server.process.poll() is not None, "the JupyterLab server outlived the test"
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.25, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
-
-
-def kernel_ready(lab: JupyterLabServer) -> bool:
-    session = lab.session_for(NOTEBOOK)
-    if session is None:
-        return False
-    kernel = session["kernel"]
-    return kernel.get("execution_state") == "idle" and kernel.get("connections", 0) >= 1
-
-
-def wait_for_new_stable_image(page, before: str | None, *, timeout: float,
-                              settle: float = 1.0) -> str:
-    """Wait until the explorer's image differs from ``before``, then stays put ``settle`` s."""
-    image = page.locator(".widget-output img").first
-    deadline = time.monotonic() + timeout
-    last, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        current = image.get_attribute("src") if image.count() else None
-        if current != last:
-            last, since = current, time.monotonic()
-        elif current and current != before and time.monotonic() - since >= settle:
-            return current
-        time.sleep(0.25)
-    raise AssertionError(f"the explorer's figure did not change within {timeout:.0f} s")
 
 
 @pytest.mark.timeout(300)
-def test_the_parity_explorer_follows_the_keyboard(lab, sync_playwright):
+def test_the_parity_explorer_follows_the_keyboard(lab):
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
+    with playwright_or_skip() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
@@ -120,7 +58,7 @@ def test_the_parity_explorer_follows_the_keyboard(lab, sync_playwright):
             page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
                       timeout=120_000)
             page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
-            wait_for(lambda: kernel_ready(lab), timeout=120,
+            wait_for(lambda: kernel_ready(lab, NOTEBOOK), timeout=120,
                      what="the notebook's kernel is idle with a connection")
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
             page.locator(".lm-Menu-itemLabel",

@@ -15,44 +15,32 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from _chromium import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    code_cell_prompts,
+    kernel_ready,
+    kernel_state,
+    playwright_or_skip,
+    run_all_cells,
+    wait_for,
+    wait_for_new_stable_image,
+)
 from _jupyterlab import JupyterLabServer
-from conftest import skip_or_fail_without
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
 NOTEBOOK = "notebooks/01_xor_from_scratch.ipynb"
 SLIDER_LABEL = "hidden units"
 
-PROMPTS_JS = "els => els.map(e => e.textContent.trim())"
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def sync_playwright():
-    if not CHROMIUM.exists():
-        skip_or_fail_without(
-            f"Chromium ({CHROMIUM})", "install the Debian package: apt-get install chromium"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail_without("Playwright for Python", "install the course's test extra: make setup")
-    return sync_playwright
 
 
 @pytest.fixture
@@ -67,64 +55,16 @@ def lab(tmp_path):
     assert server.process.poll() is not None, "the JupyterLab server outlived the test"
 
 
-def wait_for(condition, *, timeout: float, interval: float = 0.5, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
-
-
-def kernel_state(lab: JupyterLabServer) -> tuple[str | None, int]:
-    session = lab.session_for(NOTEBOOK)
-    if session is None:
-        return None, 0
-    kernel = session["kernel"]
-    return kernel.get("execution_state"), kernel.get("connections", 0)
-
-
-def kernel_ready(lab: JupyterLabServer) -> bool:
-    state, connections = kernel_state(lab)
-    return state == "idle" and connections >= 1
-
-
-def code_cell_prompts(page) -> list[str]:
-    return page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputPrompt", PROMPTS_JS)
-
-
-def run_all_cells(page) -> None:
-    """Run > Run All Cells, with the mouse, as a learner does."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-
-
-def wait_for_new_stable_image(page, before: str, *, timeout: float, settle: float = 1.5) -> str:
-    """Wait until the explorer's image differs from ``before``, then stays put ``settle`` s."""
-    image = page.locator(".widget-output img").first
-    deadline = time.monotonic() + timeout
-    last, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        current = image.get_attribute("src") if image.count() else None
-        if current != last:
-            last, since = current, time.monotonic()
-        elif current and current != before and time.monotonic() - since >= settle:
-            return current
-        time.sleep(0.25)
-    raise AssertionError(f"the explorer's figure did not change within {timeout:.0f} s")
-
-
 @pytest.mark.timeout(900)
 def test_chapter_01_runs_in_jupyterlab_and_its_explorer_follows_the_keyboard(
-    lab, sync_playwright
+    lab
 ):
     committed = sha256(REPO / NOTEBOOK)
     n_code_cells = sum(
         cell.cell_type == "code" for cell in nbformat.read(REPO / NOTEBOOK, as_version=4).cells
     )
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
+    with playwright_or_skip() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
@@ -135,7 +75,7 @@ def test_chapter_01_runs_in_jupyterlab_and_its_explorer_follows_the_keyboard(
                       timeout=120_000)
             page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
             # Run All before the page's kernel connection is up silently does nothing.
-            wait_for(lambda: kernel_ready(lab), timeout=120,
+            wait_for(lambda: kernel_ready(lab, NOTEBOOK), timeout=120,
                      what="the notebook's kernel is idle with a connection")
             # The committed outputs are on the page; a widget without its state must fall
             # back to its text, not to an error.
@@ -150,7 +90,7 @@ def test_chapter_01_runs_in_jupyterlab_and_its_explorer_follows_the_keyboard(
                 prompts = code_cell_prompts(page)
                 return (len(prompts) == n_code_cells
                         and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts)
-                        and kernel_state(lab)[0] == "idle")
+                        and kernel_state(lab, NOTEBOOK)[0] == "idle")
 
             wait_for(finished, timeout=420, interval=1.0, what="every code cell has run")
             prompts = code_cell_prompts(page)

@@ -29,8 +29,8 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from _chromium import CHROMIUM, CHROMIUM_ARGS
 from conftest import skip_or_fail_without
-from test_jupyterlab import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
