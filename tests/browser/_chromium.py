@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -110,3 +111,33 @@ def serve_notebook(workdir: Path, name: str, cells: list[str]):
     finally:
         server.stop()
     assert server.process.poll() is not None, "the JupyterLab server outlived the test"
+
+
+@contextlib.contextmanager
+def notebook_page(lab: JupyterLabServer, notebook: str):
+    """A Chromium page on ``notebook`` in ``lab``, once its kernel is idle and connected.
+
+    If the block fails, the page is saved as test-artifacts/jupyterlab_NAME_failure.png and
+    the browser's console errors and the server's log are printed; the browser always closes.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_or_skip() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        console_errors = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        try:
+            page.goto(lab.lab_url(notebook, workspace=f"test-{secrets.token_hex(4)}"),
+                      timeout=120_000)
+            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
+            wait_for(lambda: kernel_ready(lab, notebook), timeout=120,
+                     what="the notebook's kernel is idle with a connection")
+            yield page
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / f"jupyterlab_{Path(notebook).stem}_failure.png"))
+            print("browser console errors:", *console_errors[-20:], sep="\n  ")
+            print("JupyterLab log:\n", lab.log())
+            raise
+        finally:
+            browser.close()

@@ -10,17 +10,14 @@ no widget failed to display. A screenshot is saved in test-artifacts/.
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 import pytest
 from _chromium import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     code_cell_prompts,
     kernel_state,
-    playwright_or_skip,
+    notebook_page,
     run_all_cells,
     serve_notebook,
     wait_for,
@@ -44,60 +41,40 @@ def lab(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_the_regularization_explorer_follows_the_keyboard(lab):
-    with playwright_or_skip() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
-                      timeout=120_000)
-            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
+    with notebook_page(lab, NOTEBOOK) as page:
+        run_all_cells(page)
 
-            def ready():
-                state, connections = kernel_state(lab, NOTEBOOK)
-                return state == "idle" and connections >= 1
+        def finished():
+            prompts = code_cell_prompts(page)
+            return (len(prompts) == len(CELLS)
+                    and all(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
+                    and kernel_state(lab, NOTEBOOK)[0] == "idle")
 
-            wait_for(ready, timeout=120, what="the notebook's kernel is idle with a connection")
-            run_all_cells(page)
+        wait_for(finished, timeout=120, interval=0.5, what="every cell has run")
+        image = page.locator(".widget-output img").first
+        image.wait_for()
+        before = image.get_attribute("src")
+        slider = page.locator(".widget-slider").filter(
+            has=page.locator(".widget-label", has_text=re.compile(r"^dropout p$")))
+        assert slider.count() == 1, "the explorer's dropout slider is not on the page"
+        readout = slider.locator(".widget-readout")
+        assert readout.inner_text().strip() == "0.0"
+        summary = page.locator(".widget-html", has_text="dropout p = 0.0")
+        wait_for(lambda: summary.count() == 1, timeout=30, what="the summary shows p = 0.0")
+        numbers_before = summary.inner_text().split("seed 0:", 1)[1]
 
-            def finished():
-                prompts = code_cell_prompts(page)
-                return (len(prompts) == len(CELLS)
-                        and all(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
-                        and kernel_state(lab, NOTEBOOK)[0] == "idle")
+        slider.locator(".noUi-handle").focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+            time.sleep(0.05)
+        wait_for_new_stable_image(page, before, timeout=90)
 
-            wait_for(finished, timeout=120, interval=0.5, what="every cell has run")
-            image = page.locator(".widget-output img").first
-            image.wait_for()
-            before = image.get_attribute("src")
-            slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label", has_text=re.compile(r"^dropout p$")))
-            assert slider.count() == 1, "the explorer's dropout slider is not on the page"
-            readout = slider.locator(".widget-readout")
-            assert readout.inner_text().strip() == "0.0"
-            summary = page.locator(".widget-html", has_text="dropout p = 0.0")
-            wait_for(lambda: summary.count() == 1, timeout=30, what="the summary shows p = 0.0")
-            numbers_before = summary.inner_text().split("seed 0:", 1)[1]
-
-            slider.locator(".noUi-handle").focus()
-            for _ in range(3):
-                page.keyboard.press("ArrowRight")
-                time.sleep(0.05)
-            wait_for_new_stable_image(page, before, timeout=90)
-
-            assert readout.inner_text().strip() == "0.3"
-            moved = page.locator(".widget-html", has_text="dropout p = 0.3")
-            wait_for(lambda: moved.count() == 1, timeout=60, what="the summary shows p = 0.3")
-            assert moved.inner_text().split("seed 0:", 1)[1] != numbers_before
-            assert page.locator(".widget-output img").count() == 1, "figures piled up"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            assert page.get_by_text("Traceback").count() == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_06_regularization_explorer.png"))
-        except BaseException:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_06_failure.png"))
-            print("JupyterLab log:\n", lab.log())
-            raise
-        finally:
-            browser.close()
+        assert readout.inner_text().strip() == "0.3"
+        moved = page.locator(".widget-html", has_text="dropout p = 0.3")
+        wait_for(lambda: moved.count() == 1, timeout=60, what="the summary shows p = 0.3")
+        assert moved.inner_text().split("seed 0:", 1)[1] != numbers_before
+        assert page.locator(".widget-output img").count() == 1, "figures piled up"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_06_regularization_explorer.png"))

@@ -10,18 +10,13 @@ no widget failed to display. A screenshot is saved in test-artifacts/.
 from __future__ import annotations
 
 import re
-import secrets
 
 import pytest
 from _chromium import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    kernel_ready,
-    playwright_or_skip,
+    notebook_page,
     run_all_cells,
     serve_notebook,
-    wait_for,
     wait_for_new_stable_image,
 )
 
@@ -46,43 +41,27 @@ def lab(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_the_regression_explorer_follows_the_keyboard_in_jupyterlab(lab):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_or_skip() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
-                      timeout=120_000)
-            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
-            wait_for(lambda: kernel_ready(lab, NOTEBOOK), timeout=120,
-                     what="the notebook's kernel is idle with a connection")
-            run_all_cells(page)
-            first = wait_for_new_stable_image(page, None, timeout=120)
+    with notebook_page(lab, NOTEBOOK) as page:
+        run_all_cells(page)
+        first = wait_for_new_stable_image(page, None, timeout=120)
 
-            slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
-            assert slider.count() == 1, "the explorer's width slider is not on the page"
-            readout = slider.locator(".widget-readout")
-            assert readout.inner_text().strip() == "16"
-            handle = slider.locator(".noUi-handle")
-            handle.scroll_into_view_if_needed()
-            handle.focus()
-            page.keyboard.press("ArrowRight")
-            wait_for_new_stable_image(page, first, timeout=120)
+        slider = page.locator(".widget-slider").filter(
+            has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+        assert slider.count() == 1, "the explorer's width slider is not on the page"
+        readout = slider.locator(".widget-readout")
+        assert readout.inner_text().strip() == "16"
+        handle = slider.locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        wait_for_new_stable_image(page, first, timeout=120)
 
-            assert readout.inner_text().strip() == "64"
-            summary = page.locator(".widget-html", has_text="noise floor")
-            assert summary.inner_text().startswith("Width 64,"), summary.inner_text()
-            assert page.locator(".widget-output img").count() == 1, "figures piled up"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            errors = page.locator(
-                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-            assert errors.count() == 0, f"error output: {errors.all_inner_texts()}"
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_07_regression_explorer.png"))
-        except BaseException:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_07_regression_failure.png"))
-            print("JupyterLab log:\n", lab.log())
-            raise
-        finally:
-            browser.close()
+        assert readout.inner_text().strip() == "64"
+        summary = page.locator(".widget-html", has_text="noise floor")
+        assert summary.inner_text().startswith("Width 64,"), summary.inner_text()
+        assert page.locator(".widget-output img").count() == 1, "figures piled up"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        errors = page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        assert errors.count() == 0, f"error output: {errors.all_inner_texts()}"
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_07_regression_explorer.png"))

@@ -9,17 +9,14 @@ that there is exactly one image, and that no widget failed to display.
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 import pytest
 from _chromium import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     code_cell_prompts,
     kernel_state,
-    playwright_or_skip,
+    notebook_page,
     run_all_cells,
     serve_notebook,
     wait_for,
@@ -47,59 +44,39 @@ def lab(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_the_threshold_explorer_follows_the_keyboard(lab):
-    with playwright_or_skip() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
-                      timeout=120_000)
-            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
+    with notebook_page(lab, NOTEBOOK) as page:
+        run_all_cells(page)
 
-            def ready():
-                state, connections = kernel_state(lab, NOTEBOOK)
-                return state == "idle" and connections >= 1
+        def finished():
+            prompts = code_cell_prompts(page)
+            return (len(prompts) == len(CELLS)
+                    and all(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
+                    and kernel_state(lab, NOTEBOOK)[0] == "idle")
 
-            wait_for(ready, timeout=120, what="the notebook's kernel is idle with a connection")
-            run_all_cells(page)
+        wait_for(finished, timeout=120, interval=0.5, what="every cell has run")
+        image = page.locator(".widget-output img").first
+        image.wait_for()
+        before = image.get_attribute("src")
+        slider = page.locator(".widget-slider").filter(
+            has=page.locator(".widget-label", has_text=re.compile(r"^threshold$")))
+        assert slider.count() == 1, "the explorer's threshold slider is not on the page"
+        readout = slider.locator(".widget-readout")
+        assert readout.inner_text().strip() == "0.50"
+        summary = page.locator(".widget-html", has_text="Threshold 0.50:")
+        counts_before = summary.inner_text()
 
-            def finished():
-                prompts = code_cell_prompts(page)
-                return (len(prompts) == len(CELLS)
-                        and all(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
-                        and kernel_state(lab, NOTEBOOK)[0] == "idle")
+        slider.locator(".noUi-handle").focus()
+        for _ in range(10):
+            page.keyboard.press("ArrowRight")
+            time.sleep(0.05)
+        wait_for_new_stable_image(page, before, timeout=60)
 
-            wait_for(finished, timeout=120, interval=0.5, what="every cell has run")
-            image = page.locator(".widget-output img").first
-            image.wait_for()
-            before = image.get_attribute("src")
-            slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label", has_text=re.compile(r"^threshold$")))
-            assert slider.count() == 1, "the explorer's threshold slider is not on the page"
-            readout = slider.locator(".widget-readout")
-            assert readout.inner_text().strip() == "0.50"
-            summary = page.locator(".widget-html", has_text="Threshold 0.50:")
-            counts_before = summary.inner_text()
-
-            slider.locator(".noUi-handle").focus()
-            for _ in range(10):
-                page.keyboard.press("ArrowRight")
-                time.sleep(0.05)
-            wait_for_new_stable_image(page, before, timeout=60)
-
-            assert readout.inner_text().strip() == "0.60"
-            moved = page.locator(".widget-html", has_text="Threshold 0.60:")
-            wait_for(lambda: moved.count() == 1, timeout=30, what="the summary shows 0.60")
-            assert moved.inner_text().split(":", 1)[1] != counts_before.split(":", 1)[1]
-            assert page.locator(".widget-output img").count() == 1, "figures piled up"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            assert page.get_by_text("Traceback").count() == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_08_threshold_explorer.png"))
-        except BaseException:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_08_failure.png"))
-            print("JupyterLab log:\n", lab.log())
-            raise
-        finally:
-            browser.close()
+        assert readout.inner_text().strip() == "0.60"
+        moved = page.locator(".widget-html", has_text="Threshold 0.60:")
+        wait_for(lambda: moved.count() == 1, timeout=30, what="the summary shows 0.60")
+        assert moved.inner_text().split(":", 1)[1] != counts_before.split(":", 1)[1]
+        assert page.locator(".widget-output img").count() == 1, "figures piled up"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_08_threshold_explorer.png"))

@@ -10,15 +10,12 @@ that no widget failed to display. A screenshot is saved in test-artifacts/.
 from __future__ import annotations
 
 import re
-import secrets
 
 import pytest
 from _chromium import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    kernel_ready,
-    playwright_or_skip,
+    notebook_page,
+    run_all_cells,
     serve_notebook,
     wait_for,
 )
@@ -53,47 +50,30 @@ def lab(tmp_path):
 
 @pytest.mark.timeout(600)
 def test_the_misclassification_explorer_follows_the_keyboard(lab):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_or_skip() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
-                      timeout=120_000)
-            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
-            wait_for(lambda: kernel_ready(lab, NOTEBOOK), timeout=120,
-                     what="the notebook's kernel is idle with a connection")
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    with notebook_page(lab, NOTEBOOK) as page:
+        run_all_cells(page)
 
-            image = page.locator(".widget-output img")
-            image.first.wait_for(timeout=120_000)
-            summary = page.locator(".widget-html", has_text="predictions kept")
-            summary.wait_for()
-            assert "Confidence >= 0.00" in summary.inner_text()
-            before = image.first.get_attribute("src")
+        image = page.locator(".widget-output img")
+        image.first.wait_for(timeout=120_000)
+        summary = page.locator(".widget-html", has_text="predictions kept")
+        summary.wait_for()
+        assert "Confidence >= 0.00" in summary.inner_text()
+        before = image.first.get_attribute("src")
 
-            slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
-            assert slider.count() == 1, "the explorer's confidence slider is not on the page"
-            handle = slider.locator(".noUi-handle")
-            handle.scroll_into_view_if_needed()
-            handle.focus()
-            page.keyboard.press("ArrowRight")
+        slider = page.locator(".widget-slider").filter(
+            has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+        assert slider.count() == 1, "the explorer's confidence slider is not on the page"
+        handle = slider.locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        page.keyboard.press("ArrowRight")
 
-            wait_for(lambda: "Confidence >= 0.05" in summary.inner_text(), timeout=60,
-                     what="the summary shows the new threshold")
-            wait_for(lambda: image.count() == 1 and image.first.get_attribute("src") != before,
-                     timeout=60, what="the figure is replaced")
-            assert slider.locator(".widget-readout").inner_text().strip() == "0.05"
-            assert image.count() == 1, "figures piled up"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            assert page.get_by_text("Traceback").count() == 0
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_explorer_10.png"))
-        except BaseException:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_explorer_10_failure.png"))
-            print("JupyterLab log:\n", lab.log())
-            raise
-        finally:
-            browser.close()
+        wait_for(lambda: "Confidence >= 0.05" in summary.inner_text(), timeout=60,
+                 what="the summary shows the new threshold")
+        wait_for(lambda: image.count() == 1 and image.first.get_attribute("src") != before,
+                 timeout=60, what="the figure is replaced")
+        assert slider.locator(".widget-readout").inner_text().strip() == "0.05"
+        assert image.count() == 1, "figures piled up"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_explorer_10.png"))
