@@ -312,11 +312,12 @@ def bubblewrap_command(
     ``/dev/shm`` there.
     """
     arguments = ["bwrap", *_namespace_arguments(), *_system_arguments()]
+    # Scratch space on disk, not in memory (a tmpfs would let a learner fill the RAM);
+    # bound first: a later bind wins, and the run folder, or even the course and its
+    # environment (a clone in /tmp), may lie under /tmp.
+    arguments += ["--bind", str(folder.tmp), "/tmp", "--bind", str(folder.shm), "/dev/shm"]
     for path in python_folders():
         arguments += ["--ro-bind", str(path), str(path)]
-    # Scratch space on disk, not in memory (a tmpfs would let a learner fill the RAM);
-    # bound first, since the run folder usually lies under /tmp.
-    arguments += ["--bind", str(folder.tmp), "/tmp", "--bind", str(folder.shm), "/dev/shm"]
     for path in (folder.kernel, folder.work, folder.home):
         arguments += ["--bind", str(path), str(path)]
     for host, inside in data_folders(folder.home):

@@ -8,8 +8,10 @@ bwrap is a failure, elsewhere a skip that says so.
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -202,3 +204,29 @@ def test_a_kernel_ends_itself_when_the_graders_pipe_closes():
     assert process.poll() is None  # alive while the grader holds the write end
     os.close(write_end)  # what the grader's death does
     assert process.wait(timeout=10) == 1
+
+
+def test_a_course_environment_under_tmp_stays_visible_in_the_sandbox(monkeypatch, tmp_path):
+    """/tmp is the run's scratch folder in the sandbox; a course cloned into /tmp (a CI
+    checkout, a container's work folder) must not vanish under it."""
+    require_bubblewrap()
+    from course_lib.grading import sandbox
+
+    environment = Path(tempfile.mkdtemp(dir="/tmp", prefix="course-env-"))
+    try:
+        (environment / "probe.py").write_text("print('the environment under /tmp is visible')\n")
+        folders = sandbox.python_folders()
+        monkeypatch.setattr(sandbox, "python_folders", lambda: [*folders, environment])
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr("tempfile.tempdir", None)
+        with run_folder() as folder:
+            command = sandbox.bubblewrap_command(
+                [sys.executable, str(environment / "probe.py")],
+                folder=folder,
+                environment={"PATH": "/usr/bin:/bin"},
+            )
+            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "the environment under /tmp is visible" in result.stdout
+    finally:
+        shutil.rmtree(environment)
