@@ -32,6 +32,7 @@ import types
 import numpy as np
 
 from course_lib.grading.exercise_support import show_pair
+from course_lib.nn.functional import batch_norm, dropout
 
 __all__ = [
     "check_batch_norm_backward",
@@ -56,43 +57,14 @@ def _l2_penalty_grad(params, lam):
 
 def _dropout_forward(x, p, *, training, rng):
     """Inverted dropout: (x * mask / (1 - p), cache); the identity when not training."""
-    if not training:
-        return x, None
-    scaled_mask = (rng.random(x.shape) >= p).astype(x.dtype) / (1 - p)
-    return x * scaled_mask, scaled_mask
-
-
-def _dropout_backward(dout, cache):
-    """dout * mask / (1 - p), or dout itself after an evaluation forward."""
-    return dout if cache is None else dout * cache
+    return dropout.dropout_forward(x, p, training=training, rng=rng)
 
 
 def _batch_norm_forward(x, gamma, beta, running_mean, running_var, *, training, momentum=0.1,
                         eps=1e-5):
     """Batch norm of x (N, C); running statistics updated in place in training."""
-    if training:
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        n = len(x)
-        running_mean[...] = (1 - momentum) * running_mean + momentum * mean
-        running_var[...] = (1 - momentum) * running_var + momentum * var * n / (n - 1)
-    else:
-        mean, var = running_mean, running_var
-    inv_std = 1 / np.sqrt(var + eps)
-    x_hat = (x - mean) * inv_std
-    return gamma * x_hat + beta, (x_hat, inv_std, gamma, training)
-
-
-def _batch_norm_backward(dout, cache):
-    """(dx, dgamma, dbeta) from the cache (x_hat, inv_std, gamma, training)."""
-    x_hat, inv_std, gamma, training = cache
-    dbeta = dout.sum(axis=0)
-    dgamma = (dout * x_hat).sum(axis=0)
-    dx_hat = dout * gamma
-    if training:
-        dx = inv_std * (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0))
-    else:
-        dx = dx_hat * inv_std
-    return dx, dgamma, dbeta
+    return batch_norm.batch_norm_forward(x, gamma, beta, running_mean, running_var,
+                                         training=training, momentum=momentum, eps=eps)
 
 
 class _EarlyStopping:
@@ -127,9 +99,9 @@ reg_references = types.SimpleNamespace(
     l2_penalty=_l2_penalty,
     l2_penalty_grad=_l2_penalty_grad,
     dropout_forward=_dropout_forward,
-    dropout_backward=_dropout_backward,
+    dropout_backward=dropout.dropout_backward,
     batch_norm_forward=_batch_norm_forward,
-    batch_norm_backward=_batch_norm_backward,
+    batch_norm_backward=batch_norm.batch_norm_backward,
     EarlyStopping=_EarlyStopping,
 )
 
@@ -387,7 +359,7 @@ def check_batch_norm_backward(batch_norm_backward, x, gamma, beta, *, training: 
         raise AssertionError("batch_norm_backward must return a tuple (dx, dgamma, dbeta)")
     _unchanged(dout_before, dout, f"dout ({where})")
     dx, dgamma, dbeta = result
-    expected = _batch_norm_backward(dout, cache)
+    expected = batch_norm.batch_norm_backward(dout, cache)
     rtol = 1e-4 if dtype == np.float32 else 1e-9
     for name, got, shape in [("dgamma", dgamma, gamma.shape), ("dbeta", dbeta, gamma.shape),
                              ("dx", dx, x.shape)]:
