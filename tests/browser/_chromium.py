@@ -141,3 +141,16 @@ def notebook_page(lab: JupyterLabServer, notebook: str):
             raise
         finally:
             browser.close()
+
+
+def slider_labelled(page, label: str):
+    """The ipywidgets slider whose description is exactly ``label``."""
+    return page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile(f"^{re.escape(label)}$")))
+
+
+def assert_one_figure_and_no_error(page) -> None:
+    """The explorer shows one figure (redraws replace it) and no widget failed or raised."""
+    assert page.locator(".widget-output img").count() == 1, "figures piled up"
+    assert page.get_by_text("Error displaying widget").count() == 0
+    assert page.get_by_text("Traceback").count() == 0

@@ -10,14 +10,14 @@ summary now describes one more layer, and that there is one image and no
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from _chromium import (
     ARTIFACTS,
+    assert_one_figure_and_no_error,
     notebook_page,
     run_all_cells,
     serve_notebook,
+    slider_labelled,
     wait_for_new_stable_image,
 )
 
@@ -47,8 +47,7 @@ def test_the_initialization_explorer_follows_the_keyboard(lab):
 
         summary = page.locator(".widget-html", has_text="Std of the pre-activations")
         assert f"layer {START_DEPTH} " in summary.inner_text()
-        slider = page.locator(".widget-slider").filter(
-            has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+        slider = slider_labelled(page, SLIDER_LABEL)
         assert slider.count() == 1, "the explorer's depth slider is not on the page"
         handle = slider.locator(".noUi-handle")
         handle.scroll_into_view_if_needed()
@@ -58,7 +57,5 @@ def test_the_initialization_explorer_follows_the_keyboard(lab):
 
         assert int(slider.locator(".widget-readout").inner_text()) == START_DEPTH + 1
         assert f"layer {START_DEPTH + 1} " in summary.inner_text()
-        assert page.locator(".widget-output img").count() == 1, "figures piled up"
-        assert page.get_by_text("Error displaying widget").count() == 0
-        assert page.get_by_text("Traceback").count() == 0
+        assert_one_figure_and_no_error(page)
         page.screenshot(path=str(ARTIFACTS / "jupyterlab_04_explorer.png"))

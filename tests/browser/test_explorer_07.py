@@ -9,14 +9,13 @@ no widget failed to display. A screenshot is saved in test-artifacts/.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from _chromium import (
     ARTIFACTS,
     notebook_page,
     run_all_cells,
     serve_notebook,
+    slider_labelled,
     wait_for_new_stable_image,
 )
 
@@ -45,8 +44,7 @@ def test_the_regression_explorer_follows_the_keyboard_in_jupyterlab(lab):
         run_all_cells(page)
         first = wait_for_new_stable_image(page, None, timeout=120)
 
-        slider = page.locator(".widget-slider").filter(
-            has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+        slider = slider_labelled(page, SLIDER_LABEL)
         assert slider.count() == 1, "the explorer's width slider is not on the page"
         readout = slider.locator(".widget-readout")
         assert readout.inner_text().strip() == "16"

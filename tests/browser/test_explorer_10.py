@@ -9,14 +9,13 @@ that no widget failed to display. A screenshot is saved in test-artifacts/.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from _chromium import (
     ARTIFACTS,
     notebook_page,
     run_all_cells,
     serve_notebook,
+    slider_labelled,
     wait_for,
 )
 
@@ -60,8 +59,7 @@ def test_the_misclassification_explorer_follows_the_keyboard(lab):
         assert "Confidence >= 0.00" in summary.inner_text()
         before = image.first.get_attribute("src")
 
-        slider = page.locator(".widget-slider").filter(
-            has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
+        slider = slider_labelled(page, SLIDER_LABEL)
         assert slider.count() == 1, "the explorer's confidence slider is not on the page"
         handle = slider.locator(".noUi-handle")
         handle.scroll_into_view_if_needed()

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from pathlib import Path
 
 import nbformat
 import pytest
 from _chromium import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
     code_cell_prompts,
-    kernel_ready,
     kernel_state,
-    playwright_or_skip,
+    notebook_page,
     run_all_cells,
+    slider_labelled,
     wait_for,
     wait_for_new_stable_image,
 )
@@ -56,80 +53,59 @@ def lab(tmp_path):
 
 
 @pytest.mark.timeout(900)
-def test_chapter_01_runs_in_jupyterlab_and_its_explorer_follows_the_keyboard(
-    lab
-):
+def test_chapter_01_runs_in_jupyterlab_and_its_explorer_follows_the_keyboard(lab):
     committed = sha256(REPO / NOTEBOOK)
     n_code_cells = sum(
         cell.cell_type == "code" for cell in nbformat.read(REPO / NOTEBOOK, as_version=4).cells
     )
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_or_skip() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        console_errors = []
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-        try:
-            page.goto(lab.lab_url(NOTEBOOK, workspace=f"test-{secrets.token_hex(4)}"),
-                      timeout=120_000)
-            page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=120_000)
-            # Run All before the page's kernel connection is up silently does nothing.
-            wait_for(lambda: kernel_ready(lab, NOTEBOOK), timeout=120,
-                     what="the notebook's kernel is idle with a connection")
-            # The committed outputs are on the page; a widget without its state must fall
-            # back to its text, not to an error.
-            assert page.get_by_text("Error displaying widget").count() == 0
+    # notebook_page waits for the kernel: Run All before the page's kernel connection is
+    # up silently does nothing.
+    with notebook_page(lab, NOTEBOOK) as page:
+        # The committed outputs are on the page; a widget without its state must fall
+        # back to its text, not to an error.
+        assert page.get_by_text("Error displaying widget").count() == 0
 
-            run_all_cells(page)
-            # Run All queues every cell at once: queued cells show [*].
-            wait_for(lambda: "[*]:" in code_cell_prompts(page), timeout=60, interval=0.1,
-                     what="Run All Cells has queued the cells")
+        run_all_cells(page)
+        # Run All queues every cell at once: queued cells show [*].
+        wait_for(lambda: "[*]:" in code_cell_prompts(page), timeout=60, interval=0.1,
+                 what="Run All Cells has queued the cells")
 
-            def finished():
-                prompts = code_cell_prompts(page)
-                return (len(prompts) == n_code_cells
-                        and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts)
-                        and kernel_state(lab, NOTEBOOK)[0] == "idle")
-
-            wait_for(finished, timeout=420, interval=1.0, what="every code cell has run")
+        def finished():
             prompts = code_cell_prompts(page)
-            assert prompts == [f"[{n}]:" for n in range(1, n_code_cells + 1)], prompts
+            return (len(prompts) == n_code_cells
+                    and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts)
+                    and kernel_state(lab, NOTEBOOK)[0] == "idle")
 
-            errors = page.locator(
-                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-            )
-            assert errors.count() == 0, f"error output: {errors.all_inner_texts()}"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            assert page.get_by_text("Traceback").count() == 0
+        wait_for(finished, timeout=420, interval=1.0, what="every code cell has run")
+        prompts = code_cell_prompts(page)
+        assert prompts == [f"[{n}]:" for n in range(1, n_code_cells + 1)], prompts
 
-            slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label", has_text=re.compile(f"^{SLIDER_LABEL}$")))
-            assert slider.count() == 1, "the XOR explorer's slider is not on the page"
-            handle = slider.locator(".noUi-handle")
-            readout = slider.locator(".widget-readout")
-            handle.scroll_into_view_if_needed()
-            image = page.locator(".widget-output img").first
-            image.wait_for()
-            before = image.get_attribute("src")
-            start_value = int(readout.inner_text())
+        errors = page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        )
+        assert errors.count() == 0, f"error output: {errors.all_inner_texts()}"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
 
-            handle.focus()
-            page.keyboard.press("ArrowRight")
-            wait_for_new_stable_image(page, before, timeout=90)
+        slider = slider_labelled(page, SLIDER_LABEL)
+        assert slider.count() == 1, "the XOR explorer's slider is not on the page"
+        handle = slider.locator(".noUi-handle")
+        readout = slider.locator(".widget-readout")
+        handle.scroll_into_view_if_needed()
+        image = page.locator(".widget-output img").first
+        image.wait_for()
+        before = image.get_attribute("src")
+        start_value = int(readout.inner_text())
 
-            assert int(readout.inner_text()) == start_value + 1
-            summary = page.locator(".widget-html", has_text="seeds solve XOR")
-            assert f"with {start_value + 1} hidden units" in summary.inner_text()
-            assert page.locator(".widget-output img").count() == 1, "figures piled up"
-            assert page.get_by_text("Error displaying widget").count() == 0
-            slider.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_01_xor.png"))
-        except BaseException:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_01_xor_failure.png"))
-            print("browser console errors:", *console_errors[-20:], sep="\n  ")
-            print("JupyterLab log:\n", lab.log())
-            raise
-        finally:
-            browser.close()
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        wait_for_new_stable_image(page, before, timeout=90)
+
+        assert int(readout.inner_text()) == start_value + 1
+        summary = page.locator(".widget-html", has_text="seeds solve XOR")
+        assert f"with {start_value + 1} hidden units" in summary.inner_text()
+        assert page.locator(".widget-output img").count() == 1, "figures piled up"
+        assert page.get_by_text("Error displaying widget").count() == 0
+        slider.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_01_xor.png"))
     assert sha256(REPO / NOTEBOOK) == committed, "the committed notebook was modified"
